@@ -1,0 +1,138 @@
+// include/tinytorch/tensor/matmul.hpp
+// Module 01 · Tensor — lesson: modules/01_tensor/README.md §7 (matrix multiplication)
+//
+// out[..., i, j] = sum_k a[..., i, k] * b[..., k, j]
+// shapes: [..., M, K] @ [..., K, N] -> [broadcast(...), M, N]; a 1-D operand is treated as a
+// row (left) or column (right) vector and its dim is dropped from the result, as in NumPy.
+#pragma once
+#include <Eigen/Core>
+
+#include "tinytorch/tensor/core.hpp"
+#include "tinytorch/tensor/graph.hpp"
+#include "tinytorch/tensor/iteration.hpp"
+#include "tinytorch/tensor/views.hpp"
+
+namespace tinytorch {
+namespace detail {
+
+/// The definition, three loops: used by tests and the lesson. [M, K] @ [K, N] -> [M, N].
+inline Tensor matmul_naive(const Tensor& a, const Tensor& b) {
+    const int64_t M = a.size(0), K = a.size(1), N = b.size(1);
+    Tensor out = zeros({M, N});
+    for (int64_t i = 0; i < M; ++i)
+        for (int64_t j = 0; j < N; ++j) {
+            float acc = 0.0f;
+            for (int64_t k = 0; k < K; ++k) acc += a.at({i, k}) * b.at({k, j});
+            out.data_ptr()[i * N + j] = acc;
+        }
+    return out;
+}
+
+using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using ColMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
+using RowMap = Eigen::Map<const RowMat, Eigen::Unaligned, Eigen::OuterStride<>>;
+using ColMap = Eigen::Map<const ColMat, Eigen::Unaligned, Eigen::OuterStride<>>;
+using OutMap = Eigen::Map<RowMat, Eigen::Unaligned, Eigen::OuterStride<>>;
+
+/// Call f with an Eigen view of the [rows, cols] matrix at p with element strides
+/// (rs, cs). Row-major (cs == 1) and transposed (rs == 1) layouts map without a copy —
+/// a transposed weight costs nothing. Anything else is copied first.
+template <typename F>
+void with_eigen_matrix(const float* p, int64_t rows, int64_t cols, int64_t rs, int64_t cs, F&& f) {
+    if (cs == 1 && rs >= std::max<int64_t>(cols, 1)) {
+        f(RowMap(p, rows, cols, Eigen::OuterStride<>(rs)));
+    } else if (rs == 1 && cs >= std::max<int64_t>(rows, 1)) {
+        f(ColMap(p, rows, cols, Eigen::OuterStride<>(cs)));
+    } else {
+        RowMat copy(rows, cols);
+        for (int64_t i = 0; i < rows; ++i)
+            for (int64_t j = 0; j < cols; ++j) copy(i, j) = p[i * rs + j * cs];
+        f(RowMap(copy.data(), rows, cols, Eigen::OuterStride<>(std::max<int64_t>(cols, 1))));
+    }
+}
+
+/// out[M, N] = a[M, K] @ b[K, N] for strided operands (out contiguous rows of length N).
+inline void gemm_strided(const float* a, int64_t ars, int64_t acs, const float* b, int64_t brs, int64_t bcs,
+                         float* out, int64_t M, int64_t K, int64_t N) {
+    OutMap o(out, M, N, Eigen::OuterStride<>(std::max<int64_t>(N, 1)));
+    if (K == 0) {
+        o.setZero();
+        return;
+    }
+    with_eigen_matrix(a, M, K, ars, acs, [&](const auto& A) {
+        with_eigen_matrix(b, K, N, brs, bcs, [&](const auto& B) { o.noalias() = A * B; });
+    });
+}
+
+/// The fast path for >= 2-D operands: batched, batch dims broadcast.
+inline Tensor matmul_batched(const Tensor& a, const Tensor& b) {
+    // BEGIN SOLUTION: matmul (§7)
+    const int64_t M = a.size(-2), K = a.size(-1), K2 = b.size(-2), N = b.size(-1);
+    if (K != K2)
+        throw ShapeError(fmt("matmul: inner dimensions differ: ", shape_str(a.shape()), " @ ", shape_str(b.shape()),
+                             " (", K, " vs ", K2, "); hint: the last dim of A must equal the second-to-last of B"));
+    Shape batch_a(a.shape().begin(), a.shape().end() - 2), batch_b(b.shape().begin(), b.shape().end() - 2);
+    Shape batch = broadcast_shapes(batch_a, batch_b, "matmul (batch dims)");
+    Shape out_shape = batch;
+    out_shape.push_back(M);
+    out_shape.push_back(N);
+    Tensor out = empty(out_shape);
+    const int64_t batches = numel_of(batch);
+    if (out.numel() == 0) return out;
+
+    // Trick: [B, M, K] @ [K, N] with rows stacked contiguously is ONE [B*M, K] @ [K, N] GEMM.
+    if (batch_b.empty() && a.dim() > 2 && a.is_contiguous()) {
+        gemm_strided(a.data_ptr(), K, 1, b.data_ptr(), b.stride(-2), b.stride(-1), out.data_ptr(), batches * M, K, N);
+        return out;
+    }
+    Shape sa = broadcast_strides(batch_a, Shape(a.strides().begin(), a.strides().end() - 2), batch);
+    Shape sb = broadcast_strides(batch_b, Shape(b.strides().begin(), b.strides().end() - 2), batch);
+    const float* pa = a.data_ptr();
+    const float* pb = b.data_ptr();
+    float* po = out.data_ptr();
+    const int64_t ars = a.stride(-2), acs = a.stride(-1), brs = b.stride(-2), bcs = b.stride(-1);
+    auto one_batch = [&](int64_t i) {
+        int64_t oa = 0, ob = 0, rest = i;
+        for (int64_t d = static_cast<int64_t>(batch.size()) - 1; d >= 0; --d) {
+            int64_t k = rest % batch[d];
+            rest /= batch[d];
+            oa += k * sa[d];
+            ob += k * sb[d];
+        }
+        gemm_strided(pa + oa, ars, acs, pb + ob, brs, bcs, po + i * M * N, M, K, N);
+    };
+    // Many small products (attention heads): one per thread. Few big ones: Eigen threads each.
+    if (batches >= 2 && M * N * K < (1 << 18)) {
+        parallel_for(batches, 1, [&](int64_t lo, int64_t hi) {
+            for (int64_t i = lo; i < hi; ++i) one_batch(i);
+        });
+    } else {
+        for (int64_t i = 0; i < batches; ++i) one_batch(i);
+    }
+    return out;
+    // END SOLUTION
+}
+
+}  // namespace detail
+
+inline Tensor Tensor::matmul(const Tensor& other) const {
+    if (dim() == 0 || other.dim() == 0)
+        throw ShapeError(fmt("matmul: both operands need at least 1 dim, got ", shape_str(shape()), " @ ",
+                             shape_str(other.shape()), "; hint: use mul() to scale by a scalar"));
+    // 1-D operands: view as a row / column matrix, multiply, drop the added dim.
+    if (dim() == 1 && other.dim() == 1) {
+        if (size(0) != other.size(0))
+            throw ShapeError(fmt("matmul: inner dimensions differ: ", shape_str(shape()), " @ ",
+                                 shape_str(other.shape()), "; hint: a dot product needs equal lengths"));
+        return unsqueeze(0).matmul(other.unsqueeze(1)).reshape({});
+    }
+    if (dim() == 1) return unsqueeze(0).matmul(other).squeeze(-2);
+    if (other.dim() == 1) return matmul(other.unsqueeze(1)).squeeze(-1);
+    Tensor out = detail::matmul_batched(*this, other);
+    if (autograd::wants_grad(*this, other)) autograd::record(out, "matmul", {*this, other});
+    return out;
+}
+
+inline Tensor matmul(const Tensor& a, const Tensor& b) { return a.matmul(b); }
+
+}  // namespace tinytorch

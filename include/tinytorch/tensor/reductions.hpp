@@ -1,0 +1,226 @@
+// include/tinytorch/tensor/reductions.hpp
+// Module 01 · Tensor — lesson: modules/01_tensor/README.md §8 (reductions)
+//
+// A reduction folds the dims in `dims` away: sum([2, 3, 4], dims {1}) -> [2, 4], or
+// [2, 1, 4] with keepdim. The trick used here: permute the reduced dims to the end and make
+// the tensor contiguous; then every output element is the fold of one contiguous row.
+#pragma once
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "tinytorch/tensor/core.hpp"
+#include "tinytorch/tensor/graph.hpp"
+#include "tinytorch/tensor/iteration.hpp"
+#include "tinytorch/tensor/views.hpp"
+
+namespace tinytorch {
+namespace detail {
+
+/// Sorted, de-duplicated, non-negative dims; an empty list means "all dims".
+inline std::vector<int64_t> reduction_dims(const std::vector<int64_t>& dims, int64_t ndim, const char* op) {
+    std::vector<int64_t> out;
+    if (dims.empty()) {
+        out.resize(ndim);
+        std::iota(out.begin(), out.end(), 0);
+        return out;
+    }
+    for (int64_t d : dims) out.push_back(normalize_dim(d, ndim, op));
+    std::sort(out.begin(), out.end());
+    if (std::adjacent_find(out.begin(), out.end()) != out.end())
+        throw IndexError(fmt(op, ": a dim appears twice in ", shape_str(Shape(dims)), "; hint: list each dim once"));
+    return out;
+}
+
+/// Shape after reducing `dims` (kept as 1 with keepdim, else removed).
+inline Shape reduced_shape(const Shape& shape, const std::vector<int64_t>& dims, bool keepdim) {
+    Shape out;
+    for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
+        bool reduced = std::find(dims.begin(), dims.end(), d) != dims.end();
+        if (!reduced) out.push_back(shape[d]);
+        else if (keepdim) out.push_back(1);
+    }
+    return out;
+}
+
+/// The rows to fold: x with the reduced dims moved last, contiguous, as [outer, inner].
+/// Returns the contiguous tensor; inner = product of the reduced sizes.
+inline Tensor rows_to_reduce(const Tensor& x, const std::vector<int64_t>& dims, int64_t& outer, int64_t& inner) {
+    std::vector<int64_t> order;
+    for (int64_t d = 0; d < x.dim(); ++d)
+        if (std::find(dims.begin(), dims.end(), d) == dims.end()) order.push_back(d);
+    order.insert(order.end(), dims.begin(), dims.end());
+    inner = 1;
+    for (int64_t d : dims) inner *= x.size(d);
+    outer = inner == 0 ? numel_of(reduced_shape(x.shape(), dims, false)) : x.numel() / inner;
+    Tensor moved = x.detach().permute(order);
+    return moved.is_contiguous() ? moved : copy_to_contiguous(moved);
+}
+
+/// out[r] = fold(row r) for each of the `outer` rows of length `inner`.
+template <typename Fold>
+Tensor reduce_rows(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, Fold fold) {
+    int64_t outer = 0, inner = 0;
+    Tensor rows = rows_to_reduce(x, dims, outer, inner);
+    Tensor out = empty(reduced_shape(x.shape(), dims, keepdim));
+    const float* p = rows.data_ptr();
+    float* o = out.data_ptr();
+    parallel_for(outer, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(inner, 1)),
+                 [&](int64_t lo, int64_t hi) {
+                     for (int64_t r = lo; r < hi; ++r) o[r] = fold(p + r * inner, inner);
+                 });
+    return out;
+}
+
+inline float fold_sum(const float* p, int64_t n) {
+    return n == 0 ? 0.0f : Eigen::Map<const Eigen::ArrayXf>(p, n).sum();  // Eigen sums in vector lanes
+}
+
+}  // namespace detail
+
+// ---- sum and mean -------------------------------------------------------------------------------
+
+inline Tensor Tensor::sum(const std::vector<int64_t>& dims, bool keepdim) const {
+    // BEGIN SOLUTION: Tensor::sum (§8)
+    std::vector<int64_t> d = detail::reduction_dims(dims, dim(), "sum");
+    Tensor out = detail::reduce_rows(*this, d, keepdim, detail::fold_sum);
+    if (autograd::wants_grad(*this)) {
+        std::vector<int64_t> ints{keepdim ? 1 : 0};
+        ints.insert(ints.end(), d.begin(), d.end());
+        autograd::record(out, "sum", {*this}, {}, ints);
+    }
+    return out;
+    // END SOLUTION
+}
+inline Tensor Tensor::sum(int64_t d, bool keepdim) const { return sum(std::vector<int64_t>{d}, keepdim); }
+inline Tensor Tensor::sum() const { return sum(std::vector<int64_t>{}, false); }
+
+inline Tensor Tensor::mean(const std::vector<int64_t>& dims, bool keepdim) const {
+    // BEGIN SOLUTION: Tensor::mean (§8)
+    std::vector<int64_t> d = detail::reduction_dims(dims, dim(), "mean");
+    int64_t count = 1;
+    for (int64_t k : d) count *= size(k);
+    if (count == 0)
+        throw ValueError(fmt("mean: reducing ", shape_str(shape()), " over an empty dim; hint: a mean needs at "
+                             "least one element"));
+    return sum(d, keepdim).mul(1.0f / static_cast<float>(count));
+    // END SOLUTION
+}
+inline Tensor Tensor::mean(int64_t d, bool keepdim) const { return mean(std::vector<int64_t>{d}, keepdim); }
+inline Tensor Tensor::mean() const { return mean(std::vector<int64_t>{}, false); }
+
+inline Tensor Tensor::sum_to(const Shape& target) const {
+    if (shape() == target) return *this;
+    if (broadcast_shapes(target, shape(), "sum_to") != shape())
+        throw ShapeError(fmt("sum_to: shape ", shape_str(shape()), " is not a broadcast of ", shape_str(target),
+                             "; hint: sum_to undoes broadcasting, so target must broadcast to this shape"));
+    std::vector<int64_t> dims;
+    size_t lead = shape().size() - target.size();
+    for (size_t i = 0; i < shape().size(); ++i)
+        if (i < lead || (target[i - lead] == 1 && shape()[i] != 1)) dims.push_back(static_cast<int64_t>(i));
+    return (dims.empty() ? *this : sum(dims, true)).reshape(target);
+}
+
+// ---- max / min and their positions ------------------------------------------------------------------
+
+namespace detail {
+/// Position of the largest (sign = +1) or smallest (sign = -1) value; the first one on ties.
+/// NaN wins, as in PyTorch, so a NaN is never hidden.
+inline int64_t arg_extreme(const float* p, int64_t n, float sign) {
+    int64_t best = 0;
+    for (int64_t i = 1; i < n; ++i) {
+        if (std::isnan(p[best])) break;
+        if (std::isnan(p[i]) || sign * p[i] > sign * p[best]) best = i;
+    }
+    return best;
+}
+
+inline Tensor extreme(const Tensor& x, int64_t d, bool keepdim, float sign, const char* op) {
+    if (x.dim() == 0) return x.clone();
+    int64_t dd = normalize_dim(d, x.dim(), op);
+    if (x.size(dd) == 0)
+        throw ValueError(fmt(op, ": dim ", dd, " of shape ", shape_str(x.shape()), " is empty; hint: a max or min "
+                             "needs at least one element"));
+    Tensor idx = reduce_rows(x, {dd}, keepdim, [sign](const float* p, int64_t n) {
+        return static_cast<float>(arg_extreme(p, n, sign));
+    });
+    int64_t outer = 0, inner = 0;
+    Tensor rows = rows_to_reduce(x, {dd}, outer, inner);
+    Tensor out = empty(idx.shape());
+    for (int64_t r = 0; r < outer; ++r)
+        out.data_ptr()[r] = rows.data_ptr()[r * inner + static_cast<int64_t>(idx.data_ptr()[r])];
+    if (autograd::wants_grad(x)) autograd::record(out, sign > 0 ? "max" : "min", {x}, {idx}, {dd, keepdim ? 1 : 0});
+    return out;
+}
+
+inline Tensor arg_extreme_dim(const Tensor& x, int64_t d, bool keepdim, float sign, const char* op) {
+    if (x.dim() == 0) return zeros({});
+    int64_t dd = normalize_dim(d, x.dim(), op);
+    if (x.size(dd) == 0)
+        throw ValueError(fmt(op, ": dim ", dd, " of shape ", shape_str(x.shape()), " is empty; hint: needs at least "
+                             "one element"));
+    return reduce_rows(x, {dd}, keepdim, [sign](const float* p, int64_t n) {
+        return static_cast<float>(arg_extreme(p, n, sign));
+    });
+}
+}  // namespace detail
+
+inline Tensor Tensor::max(int64_t d, bool keepdim) const {
+    // BEGIN SOLUTION: Tensor::max (§8)
+    return detail::extreme(*this, d, keepdim, +1.0f, "max");
+    // END SOLUTION
+}
+inline Tensor Tensor::min(int64_t d, bool keepdim) const { return detail::extreme(*this, d, keepdim, -1.0f, "min"); }
+inline Tensor Tensor::max() const {
+    if (numel() == 0) throw ValueError("max: the tensor is empty; hint: max needs at least one element");
+    return reshape({-1}).max(0);
+}
+inline Tensor Tensor::min() const {
+    if (numel() == 0) throw ValueError("min: the tensor is empty; hint: min needs at least one element");
+    return reshape({-1}).min(0);
+}
+inline Tensor Tensor::argmax(int64_t d, bool keepdim) const {
+    // BEGIN SOLUTION: Tensor::argmax (§8)
+    return detail::arg_extreme_dim(*this, d, keepdim, +1.0f, "argmax");
+    // END SOLUTION
+}
+inline Tensor Tensor::argmin(int64_t d, bool keepdim) const {
+    return detail::arg_extreme_dim(*this, d, keepdim, -1.0f, "argmin");
+}
+inline Tensor Tensor::argmax() const {
+    if (numel() == 0) throw ValueError("argmax: the tensor is empty; hint: needs at least one element");
+    return detail::copy_to_contiguous(*this).reshape({-1}).argmax(0);
+}
+inline Tensor Tensor::argmin() const {
+    if (numel() == 0) throw ValueError("argmin: the tensor is empty; hint: needs at least one element");
+    return detail::copy_to_contiguous(*this).reshape({-1}).argmin(0);
+}
+
+// ---- variance -------------------------------------------------------------------------------------
+
+inline Tensor Tensor::var(const std::vector<int64_t>& dims, bool keepdim, int correction) const {
+    // BEGIN SOLUTION: Tensor::var (§8)
+    std::vector<int64_t> d = detail::reduction_dims(dims, dim(), "var");
+    int64_t count = 1;
+    for (int64_t k : d) count *= size(k);
+    if (count - correction <= 0)
+        throw ValueError(fmt("var: ", count, " element(s) per group with correction ", correction,
+                             " leaves no degrees of freedom; hint: use correction 0 or more elements"));
+    // Two passes (mean, then squared deviations) — stabler than E[x^2] - E[x]^2.
+    Tensor centered = sub(mean(d, true));
+    return centered.mul(centered).sum(d, keepdim).mul(1.0f / static_cast<float>(count - correction));
+    // END SOLUTION
+}
+inline Tensor Tensor::var(int64_t d, bool keepdim, int correction) const {
+    return var(std::vector<int64_t>{d}, keepdim, correction);
+}
+inline Tensor Tensor::var() const { return var(std::vector<int64_t>{}, false, 1); }
+
+// free-function forms
+inline Tensor sum(const Tensor& x) { return x.sum(); }
+inline Tensor mean(const Tensor& x) { return x.mean(); }
+
+}  // namespace tinytorch

@@ -1,0 +1,1 @@
+// Exists only so the precompiled-header target has a translation unit to build.
