@@ -1,2 +1,94 @@
-// include/tinytorch/autograd/rules_activations.hpp — placeholder, being written (module 06)
+// include/tinytorch/autograd/rules_activations.hpp
+// Module 06 · Autograd — lesson: modules/06_autograd/README.md §10 (activations and losses)
+//
+// Backward rules for the ops module 02 records (relu, sigmoid, tanh, gelu, softmax,
+// log_softmax). They read only the Node (inputs, saved outputs, ints), so this file needs
+// module 01 alone — not module 02's headers. Most rules use the *saved output*: the
+// derivative of sigmoid, tanh, softmax is cheapest written in terms of what forward computed.
 #pragma once
+#include <cmath>
+#include <vector>
+
+#include "tinytorch/tensor/tensor.hpp"
+
+namespace tinytorch::autograd {
+
+/// out = max(x, 0):   dx = g * [out > 0]
+inline std::vector<Tensor> relu_backward(const Node& node, const Tensor& g) {
+    // BEGIN SOLUTION: relu_backward (§10)
+    return {g.mul(node.saved[0].gt(0.0f))};
+    // END SOLUTION
+}
+
+/// out = 1 / (1 + e^-x):   dx = g * out * (1 - out)
+inline std::vector<Tensor> sigmoid_backward(const Node& node, const Tensor& g) {
+    // BEGIN SOLUTION: sigmoid_backward (§10)
+    const Tensor& out = node.saved[0];
+    return {g.mul(out).mul(out.neg().add(1.0f))};
+    // END SOLUTION
+}
+
+/// out = tanh(x):   dx = g * (1 - out^2)
+inline std::vector<Tensor> tanh_backward(const Node& node, const Tensor& g) {
+    // BEGIN SOLUTION: tanh_backward (§10)
+    const Tensor& out = node.saved[0];
+    return {g.mul(out.mul(out).neg().add(1.0f))};
+    // END SOLUTION
+}
+
+/// GELU'(x) for the same formula forward used (ints[0]: 0 = exact, 1 = tanh approximation):
+///   exact:  gelu = x·Φ(x)                        gelu' = Φ(x) + x·φ(x)
+///   tanh:   gelu = ½x(1 + tanh u), u = √(2/π)(x + 0.044715x³)
+///           gelu' = ½(1 + tanh u) + ½x(1 − tanh² u)·√(2/π)(1 + 3·0.044715x²)
+inline std::vector<Tensor> gelu_backward(const Node& node, const Tensor& g) {
+    // BEGIN SOLUTION: gelu_backward (§10)
+    const bool approximate = !node.ints.empty() && node.ints[0] == 1;
+    const Tensor& x = node.inputs[0];
+    Tensor slope;
+    if (approximate) {
+        slope = tinytorch::detail::map_unary(x, [](float v) {
+            const float k = 0.7978845608028654f;  // sqrt(2 / pi)
+            const float t = std::tanh(k * (v + 0.044715f * v * v * v));
+            return 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * k * (1.0f + 3.0f * 0.044715f * v * v);
+        });
+    } else {
+        slope = tinytorch::detail::map_unary(x, [](float v) {
+            const float cdf = 0.5f * (1.0f + std::erf(v * 0.7071067811865476f));  // Φ(x)
+            const float pdf = 0.3989422804014327f * std::exp(-0.5f * v * v);       // φ(x)
+            return cdf + v * pdf;
+        });
+    }
+    return {g.mul(slope)};
+    // END SOLUTION
+}
+
+/// out = softmax(x, dim):   dx = out * (g - Σ_dim(g * out))   (the Jacobian, never built)
+inline std::vector<Tensor> softmax_backward(const Node& node, const Tensor& g) {
+    // BEGIN SOLUTION: softmax_backward (§10)
+    const Tensor& out = node.saved[0];
+    const int64_t dim = node.ints[0];
+    return {out.mul(g.sub(g.mul(out).sum(dim, true)))};
+    // END SOLUTION
+}
+
+/// out = log_softmax(x, dim):   dx = g - exp(out) * Σ_dim g
+inline std::vector<Tensor> log_softmax_backward(const Node& node, const Tensor& g) {
+    // BEGIN SOLUTION: log_softmax_backward (§10)
+    const Tensor& out = node.saved[0];
+    const int64_t dim = node.ints[0];
+    return {g.sub(out.exp().mul(g.sum(dim, true)))};
+    // END SOLUTION
+}
+
+inline bool register_activation_rules() {
+    register_rule("relu", &relu_backward);
+    register_rule("sigmoid", &sigmoid_backward);
+    register_rule("tanh", &tanh_backward);
+    register_rule("gelu", &gelu_backward);
+    register_rule("softmax", &softmax_backward);
+    register_rule("log_softmax", &log_softmax_backward);
+    return true;
+}
+inline const bool activation_rules_registered = register_activation_rules();
+
+}  // namespace tinytorch::autograd
