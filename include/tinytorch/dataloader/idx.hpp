@@ -1,0 +1,120 @@
+// include/tinytorch/dataloader/idx.hpp
+// Module 05 · DataLoader — lesson: modules/05_dataloader/README.md §6 (the IDX format)
+//
+// IDX (LeCun's format for MNIST and Fashion-MNIST), all integers big-endian:
+//   magic: byte 0 = 0, byte 1 = 0, byte 2 = element type, byte 3 = number of dims D
+//   D x uint32 dim sizes, then prod(dims) elements in row-major order
+//   types: 0x08 ubyte, 0x09 sbyte, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64
+// MNIST images are 0x00000803 (ubyte, 3 dims: N, rows, cols), labels 0x00000801 (ubyte, N).
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tinytorch/dataloader/file_io.hpp"
+
+namespace tinytorch::data {
+
+inline constexpr uint32_t kIdxLabelsMagic = 0x00000801;  ///< ubyte, 1 dim
+inline constexpr uint32_t kIdxImagesMagic = 0x00000803;  ///< ubyte, 3 dims
+
+namespace detail {
+/// Bytes per element of IDX type code `type` (third magic byte), 0 for an unknown code.
+inline size_t idx_element_size(uint8_t type) {
+    switch (type) {
+        case 0x08: case 0x09: return 1;
+        case 0x0B: return 2;
+        case 0x0C: case 0x0D: return 4;
+        case 0x0E: return 8;
+        default: return 0;
+    }
+}
+inline std::string hex32(uint32_t v) {
+    static const char* digits = "0123456789abcdef";
+    std::string s = "0x";
+    for (int shift = 28; shift >= 0; shift -= 4) s += digits[(v >> shift) & 0xF];
+    return s;
+}
+/// Element k of an IDX payload as float (big-endian multi-byte types).
+inline float idx_value(const uint8_t* p, uint8_t type) {
+    switch (type) {
+        case 0x08: return static_cast<float>(p[0]);
+        case 0x09: return static_cast<float>(static_cast<int8_t>(p[0]));
+        case 0x0B: return static_cast<float>(static_cast<int16_t>(uint16_t((p[0] << 8) | p[1])));
+        case 0x0C: return static_cast<float>(static_cast<int32_t>(read_be32(p)));
+        case 0x0D: { uint32_t u = read_be32(p); float f; std::memcpy(&f, &u, 4); return f; }
+        default: {  // 0x0E
+            uint64_t u = (uint64_t(read_be32(p)) << 32) | read_be32(p + 4);
+            double d;
+            std::memcpy(&d, &u, 8);
+            return static_cast<float>(d);
+        }
+    }
+}
+}  // namespace detail
+
+/// Decode an IDX file already in memory; `name` is used in error messages. Values are kept as
+/// stored (ubyte pixels stay 0..255).   header dims [d0, d1, ...] -> Tensor [d0, d1, ...]
+inline Tensor parse_idx(const std::vector<uint8_t>& bytes, const std::string& name,
+                        std::optional<uint32_t> expected_magic = std::nullopt) {
+    // BEGIN SOLUTION: parse_idx (§6)
+    const char* hint_damaged = "; hint: the file is incomplete or damaged, fetch it again and compare its checksum "
+                               "(datasets/README.md)";
+    if (bytes.size() < 4)
+        throw DataError(fmt(name, ": too short for an IDX file: ", bytes.size(),
+                            " bytes, expected at least the 4-byte magic number", hint_damaged));
+    const uint32_t magic = read_be32(bytes.data());
+    if (expected_magic && magic != *expected_magic)
+        throw DataError(fmt(name, ": wrong magic number ", detail::hex32(magic), ", expected ",
+                            detail::hex32(*expected_magic), " (type ", detail::hex32(*expected_magic >> 8 & 0xFF),
+                            ", ", (*expected_magic & 0xFF), " dims); hint: is this the right file? images are ",
+                            detail::hex32(kIdxImagesMagic), ", labels ", detail::hex32(kIdxLabelsMagic)));
+    const uint8_t type = bytes[2], ndim = bytes[3];
+    const size_t elem = detail::idx_element_size(type);
+    if (bytes[0] != 0 || bytes[1] != 0 || elem == 0 || ndim == 0)
+        throw DataError(fmt(name, ": not an IDX file: magic number ", detail::hex32(magic),
+                            ", expected 0x0000TTDD with type TT one of 08 09 0b 0c 0d 0e and DD >= 1 dims",
+                            "; hint: MNIST files start with 0x00000803 (images) or 0x00000801 (labels)"));
+    const size_t header = 4 + 4 * size_t(ndim);
+    if (bytes.size() < header)
+        throw DataError(fmt(name, ": truncated IDX header: ", int(ndim), " dims need ", header, " bytes, got ",
+                            bytes.size(), hint_damaged));
+    Shape dims;
+    uint64_t count = 1;
+    for (size_t d = 0; d < ndim; ++d) {
+        uint32_t n = read_be32(bytes.data() + 4 + 4 * d);
+        dims.push_back(static_cast<int64_t>(n));
+        count *= n;
+        if (count > (uint64_t(1) << 40))
+            throw DataError(fmt(name, ": implausible IDX dims (more than 2^40 elements in the first ", d + 1,
+                                " dims); hint: the header is damaged or this is not an IDX file"));
+    }
+    const uint64_t expected = header + count * elem;
+    if (bytes.size() != expected)
+        throw DataError(fmt(name, ": ", bytes.size() < expected ? "truncated" : "oversized", " IDX file: dims ",
+                            shape_str(dims), " of ", elem, "-byte elements need ", expected, " bytes, got ",
+                            bytes.size(), bytes.size() < expected ? hint_damaged
+                                                                  : "; hint: extra bytes after the data mean a "
+                                                                    "damaged file or a wrong header"));
+    Tensor out = empty(dims);
+    float* dst = out.data_ptr();
+    const uint8_t* src = bytes.data() + header;
+    if (type == 0x08)
+        for (uint64_t k = 0; k < count; ++k) dst[k] = static_cast<float>(src[k]);  // the common case, vectorised
+    else
+        for (uint64_t k = 0; k < count; ++k) dst[k] = detail::idx_value(src + k * elem, type);
+    return out;
+    // END SOLUTION
+}
+
+/// Read an IDX file (raw or .gz) into a float tensor with the file's dims, values as stored.
+/// `expected_magic` (e.g. kIdxImagesMagic) rejects the wrong kind of file up front.
+inline Tensor read_idx(const std::string& path, std::optional<uint32_t> expected_magic = std::nullopt) {
+    std::vector<uint8_t> bytes = detail::read_raw_file(path);
+    if (detail::is_gzip(bytes)) return parse_idx(detail::gunzip(bytes, path), path + " (gunzipped)", expected_magic);
+    return parse_idx(bytes, path, expected_magic);
+}
+
+}  // namespace tinytorch::data
