@@ -8,7 +8,12 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <random>
+#include <sstream>
+#include <string>
+
+#include "tinytorch/tensor/errors.hpp"
 
 namespace tinytorch {
 
@@ -34,6 +39,23 @@ public:
     /// Uniform integer in [0, n).
     uint64_t randint(uint64_t n) { return n == 0 ? 0 : engine_() % n; }
     uint64_t next_u64() { return engine_(); }
+
+    /// The full state as text (to save in a checkpoint) and back: resuming continues the
+    /// exact same random stream.
+    std::string state() const {
+        std::ostringstream out;
+        uint32_t bits;  // the spare normal, bit-exact
+        std::memcpy(&bits, &spare_, 4);
+        out << engine_ << ' ' << has_spare_ << ' ' << bits;
+        return out.str();
+    }
+    void set_state(const std::string& text) {
+        std::istringstream in(text);
+        uint32_t bits = 0;
+        in >> engine_ >> has_spare_ >> bits;
+        std::memcpy(&spare_, &bits, 4);
+        if (!in) throw ValueError("Generator::set_state: the text is not a saved generator state; hint: pass what state() returned");
+    }
 
 private:
     std::mt19937_64 engine_;

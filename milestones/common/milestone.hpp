@@ -1,0 +1,265 @@
+// milestones/common/milestone.hpp — what every milestone program shares (not a module:
+// nothing here is for students to write). Flags, the results table, the JSON run record,
+// the SVG learning curve, per-class accuracy and the confusion matrix.
+#pragma once
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tinytorch/tensor/tensor.hpp"
+
+#ifndef TINYTORCH_SOURCE_DIR
+#define TINYTORCH_SOURCE_DIR "."
+#endif
+
+namespace milestone {
+
+using tinytorch::fmt;
+
+// ---- flags ---------------------------------------------------------------------------------
+
+struct Flags {
+    int epochs = -1;          ///< -1: the program's default
+    uint64_t seed = 42;
+    std::string data_dir;     ///< --data-dir, else TINYTORCH_DATA_DIR, else <checkout>/datasets
+    bool quick = false;       ///< a seconds-long smoke run (used by the test suite)
+    std::string out_dir;      ///< where the run record and plot go (default runs/<milestone>)
+    std::map<std::string, std::string> extra;  ///< program-specific --key value flags
+    bool has(const std::string& k) const { return extra.count(k) != 0; }
+    std::string get(const std::string& k, const std::string& dflt) const {
+        auto it = extra.find(k);
+        return it == extra.end() ? dflt : it->second;
+    }
+};
+
+/// Parse the common flags; `usage` is printed for --help. Unknown --key value pairs land in
+/// Flags::extra if `allowed_extra` names them, else the program stops with a message.
+inline Flags parse_flags(int argc, char** argv, const std::string& name, const std::string& usage,
+                         const std::vector<std::string>& allowed_extra = {}) {
+    Flags f;
+    auto need_value = [&](int i) {
+        if (i + 1 >= argc) {
+            std::fprintf(stderr, "%s: %s needs a value\n", name.c_str(), argv[i]);
+            std::exit(2);
+        }
+        return std::string(argv[i + 1]);
+    };
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--help" || a == "-h") {
+            std::printf("%s\n\ncommon flags:\n  --epochs N      training epochs\n  --seed S        random seed (default 42)\n"
+                        "  --data-dir DIR  dataset directory (default: $TINYTORCH_DATA_DIR, else datasets/)\n"
+                        "  --quick         a seconds-long smoke run\n  --out DIR       where to write run.json and curve.svg\n",
+                        usage.c_str());
+            std::exit(0);
+        } else if (a == "--epochs") {
+            f.epochs = std::atoi(need_value(i).c_str()); ++i;
+        } else if (a == "--seed") {
+            f.seed = std::strtoull(need_value(i).c_str(), nullptr, 10); ++i;
+        } else if (a == "--data-dir") {
+            f.data_dir = need_value(i); ++i;
+        } else if (a == "--out") {
+            f.out_dir = need_value(i); ++i;
+        } else if (a == "--quick") {
+            f.quick = true;
+        } else if (a.rfind("--", 0) == 0 &&
+                   std::find(allowed_extra.begin(), allowed_extra.end(), a.substr(2)) != allowed_extra.end()) {
+            bool is_switch = i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0;
+            f.extra[a.substr(2)] = is_switch ? "1" : argv[++i];
+        } else {
+            std::fprintf(stderr, "%s: unknown argument '%s' (try --help)\n", name.c_str(), a.c_str());
+            std::exit(2);
+        }
+    }
+    if (f.data_dir.empty()) {
+        const char* env = std::getenv("TINYTORCH_DATA_DIR");
+        f.data_dir = env && *env ? env : std::string(TINYTORCH_SOURCE_DIR) + "/datasets";
+    }
+    if (f.out_dir.empty()) f.out_dir = "runs/" + name;
+    return f;
+}
+
+/// Seconds since `start`.
+using Clock = std::chrono::steady_clock;
+inline double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// ---- prerequisites ---------------------------------------------------------------------------
+
+/// Run a tiny probe of each needed module; a NotImplemented from a stub stops the program
+/// with a message naming the module (./tito milestone also runs the module suites first).
+inline void require(const std::string& milestone, const std::vector<std::pair<std::string, std::function<void()>>>& probes) {
+    for (const auto& [module, probe] : probes) {
+        try {
+            probe();
+        } catch (const tinytorch::NotImplemented& e) {
+            std::fprintf(stderr,
+                         "%s needs module %s, which is not finished yet:\n  %s\n"
+                         "Finish it (./tito test %s), then run this milestone again.\n",
+                         milestone.c_str(), module.c_str(), e.what(), module.substr(0, 2).c_str());
+            std::exit(3);
+        }
+    }
+}
+
+// ---- reporting ---------------------------------------------------------------------------------
+
+/// A two-column results table:  | what | value |
+inline void print_table(const std::string& title, const std::vector<std::pair<std::string, std::string>>& rows) {
+    size_t w1 = 4, w2 = 5;
+    for (const auto& [k, v] : rows) { w1 = std::max(w1, k.size()); w2 = std::max(w2, v.size()); }
+    std::string line = "+" + std::string(w1 + 2, '-') + "+" + std::string(w2 + 2, '-') + "+";
+    std::printf("\n%s\n%s\n", title.c_str(), line.c_str());
+    for (const auto& [k, v] : rows) std::printf("| %-*s | %*s |\n", int(w1), k.c_str(), int(w2), v.c_str());
+    std::printf("%s\n", line.c_str());
+}
+
+inline std::string pct(double fraction) { char b[32]; std::snprintf(b, sizeof b, "%.2f%%", 100.0 * fraction); return b; }
+inline std::string num(double v, int digits = 4) { char b[32]; std::snprintf(b, sizeof b, "%.*f", digits, v); return b; }
+
+/// confusion[true][predicted] counts.
+inline std::vector<std::vector<int64_t>> confusion_matrix(const std::vector<int>& truth, const std::vector<int>& pred,
+                                                          int classes) {
+    std::vector<std::vector<int64_t>> m(classes, std::vector<int64_t>(classes, 0));
+    for (size_t i = 0; i < truth.size(); ++i) m[truth[i]][pred[i]]++;
+    return m;
+}
+
+/// Prints per-class accuracy and the confusion matrix (rows = true class).
+inline void print_confusion(const std::vector<std::vector<int64_t>>& m, const std::vector<std::string>& names) {
+    const size_t c = m.size();
+    std::printf("\nper-class accuracy and confusion matrix (rows: true class, columns: predicted)\n%12s", "");
+    for (size_t j = 0; j < c; ++j) std::printf(" %5zu", j);
+    std::printf("   accuracy\n");
+    for (size_t i = 0; i < c; ++i) {
+        int64_t row = 0;
+        for (int64_t v : m[i]) row += v;
+        std::string name = i < names.size() ? names[i] : std::to_string(i);
+        std::printf("%2zu %-9.9s", i, name.c_str());
+        for (size_t j = 0; j < c; ++j) std::printf(" %5lld", static_cast<long long>(m[i][j]));
+        std::printf("   %s\n", row ? pct(static_cast<double>(m[i][i]) / row).c_str() : "-");
+    }
+}
+
+// ---- run record (JSON) and learning curve (SVG) -------------------------------------------------
+
+struct Series {
+    std::string name;
+    std::vector<double> values;  ///< one per epoch
+};
+
+inline std::string json_number(double v) {
+    if (!std::isfinite(v)) return "null";
+    char b[40];
+    std::snprintf(b, sizeof b, "%.6g", v);
+    return b;
+}
+inline std::string json_string(const std::string& s) {
+    std::string out = "\"";
+    for (char ch : s) {
+        if (ch == '"' || ch == '\\') out += '\\';
+        if (ch == '\n') { out += "\\n"; continue; }
+        out += ch;
+    }
+    return out + "\"";
+}
+
+/// Writes <out_dir>/run.json: what ran, with which flags, the per-epoch curves and results.
+inline std::string write_run_record(const std::string& out_dir, const std::string& milestone, const Flags& flags,
+                                    const std::vector<Series>& curves,
+                                    const std::vector<std::pair<std::string, double>>& results,
+                                    const std::vector<std::pair<std::string, std::string>>& notes = {}) {
+    std::filesystem::create_directories(out_dir);
+    std::string path = out_dir + "/run.json";
+    std::ofstream o(path);
+    std::time_t now = std::time(nullptr);
+    char date[64];
+    std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    o << "{\n  \"milestone\": " << json_string(milestone) << ",\n  \"date\": " << json_string(date)
+      << ",\n  \"flags\": {\"epochs\": " << flags.epochs << ", \"seed\": " << flags.seed
+      << ", \"quick\": " << (flags.quick ? "true" : "false") << ", \"data_dir\": " << json_string(flags.data_dir)
+      << "},\n  \"threads\": " << tinytorch::get_num_threads() << ",\n  \"results\": {";
+    for (size_t i = 0; i < results.size(); ++i)
+        o << (i ? ", " : "") << json_string(results[i].first) << ": " << json_number(results[i].second);
+    o << "},\n  \"notes\": {";
+    for (size_t i = 0; i < notes.size(); ++i)
+        o << (i ? ", " : "") << json_string(notes[i].first) << ": " << json_string(notes[i].second);
+    o << "},\n  \"curves\": {";
+    for (size_t i = 0; i < curves.size(); ++i) {
+        o << (i ? ",\n    " : "\n    ") << json_string(curves[i].name) << ": [";
+        for (size_t k = 0; k < curves[i].values.size(); ++k) o << (k ? ", " : "") << json_number(curves[i].values[k]);
+        o << "]";
+    }
+    o << "\n  }\n}\n";
+    return path;
+}
+
+/// Writes <out_dir>/curve.svg: one panel per group of series (e.g. losses, accuracies),
+/// x = epoch. Plain SVG that any browser shows.
+inline std::string write_learning_curve(const std::string& out_dir, const std::string& title,
+                                        const std::vector<std::pair<std::string, std::vector<Series>>>& panels) {
+    std::filesystem::create_directories(out_dir);
+    std::string path = out_dir + "/curve.svg";
+    const int pw = 420, ph = 280, ml = 60, mr = 20, mt = 40, mb = 45;
+    const int W = static_cast<int>(panels.size()) * (pw + ml + mr), H = ph + mt + mb + 20;
+    const char* colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
+    std::ostringstream s;
+    s << "<svg xmlns='http://www.w3.org/2000/svg' width='" << W << "' height='" << H
+      << "' font-family='sans-serif' font-size='12'>\n<rect width='100%' height='100%' fill='white'/>\n"
+      << "<text x='" << W / 2 << "' y='18' text-anchor='middle' font-size='15'>" << title << "</text>\n";
+    for (size_t p = 0; p < panels.size(); ++p) {
+        const auto& [label, series] = panels[p];
+        const int x0 = static_cast<int>(p) * (pw + ml + mr) + ml, y0 = mt;
+        double lo = 1e300, hi = -1e300;
+        size_t n = 1;
+        for (const Series& se : series)
+            for (double v : se.values)
+                if (std::isfinite(v)) { lo = std::min(lo, v); hi = std::max(hi, v); }
+        for (const Series& se : series) n = std::max(n, se.values.size());
+        if (lo > hi) { lo = 0; hi = 1; }
+        if (hi - lo < 1e-12) { hi += 0.5; lo -= 0.5; }
+        double pad = 0.05 * (hi - lo);
+        lo -= pad;
+        hi += pad;
+        auto X = [&](double i) { return x0 + (n > 1 ? i / double(n - 1) : 0.5) * pw; };
+        auto Y = [&](double v) { return y0 + ph - (v - lo) / (hi - lo) * ph; };
+        s << "<rect x='" << x0 << "' y='" << y0 << "' width='" << pw << "' height='" << ph
+          << "' fill='none' stroke='#444'/>\n<text x='" << x0 + pw / 2 << "' y='" << y0 - 8
+          << "' text-anchor='middle'>" << label << "</text>\n";
+        for (int t = 0; t <= 4; ++t) {  // y ticks
+            double v = lo + (hi - lo) * t / 4.0;
+            s << "<line x1='" << x0 - 4 << "' x2='" << x0 + pw << "' y1='" << Y(v) << "' y2='" << Y(v)
+              << "' stroke='#ddd'/><text x='" << x0 - 6 << "' y='" << Y(v) + 4 << "' text-anchor='end'>"
+              << num(v, 3) << "</text>\n";
+        }
+        for (size_t t = 0; t < n; t += std::max<size_t>(1, n / 8))  // x ticks: epochs from 1
+            s << "<text x='" << X(double(t)) << "' y='" << y0 + ph + 16 << "' text-anchor='middle'>" << t + 1
+              << "</text>\n";
+        s << "<text x='" << x0 + pw / 2 << "' y='" << y0 + ph + 34 << "' text-anchor='middle'>epoch</text>\n";
+        for (size_t k = 0; k < series.size(); ++k) {
+            const char* c = colors[k % 6];
+            s << "<polyline fill='none' stroke='" << c << "' stroke-width='2' points='";
+            for (size_t i = 0; i < series[k].values.size(); ++i)
+                if (std::isfinite(series[k].values[i])) s << X(double(i)) << "," << Y(series[k].values[i]) << " ";
+            s << "'/>\n<text x='" << x0 + pw - 6 << "' y='" << y0 + 16 + 15 * k << "' text-anchor='end' fill='" << c
+              << "'>" << series[k].name << "</text>\n";
+        }
+    }
+    s << "</svg>\n";
+    std::ofstream(path) << s.str();
+    return path;
+}
+
+}  // namespace milestone
