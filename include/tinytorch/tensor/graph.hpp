@@ -31,6 +31,29 @@ struct Node {
     std::vector<double> scalars;    ///< real attributes: exponents, bounds, ...
     Shape output_shape;             ///< shape of the tensor this node produced
     bool released = false;          ///< true once backward freed inputs/saved (no retain_graph)
+
+    Node() = default;
+    /// Frees a long chain iteratively: dropping a 100k-op graph must not run 100k nested
+    /// destructors (stack overflow). An input whose node only we keep alive is unhooked and
+    /// its node freed by the loop, with its own inputs unhooked first.
+    ~Node() {
+        std::vector<std::shared_ptr<Node>> doomed;
+        auto unhook = [&doomed](std::vector<Tensor>& tensors) {
+            for (Tensor& t : tensors) {
+                if (!t.defined()) continue;
+                std::shared_ptr<Node> producer = t.impl()->grad_fn;  // a second owner, for a moment
+                t = Tensor();  // the tensor may die here; its node survives in `producer`
+                if (producer && producer.use_count() == 1) doomed.push_back(std::move(producer));
+            }
+            tensors.clear();
+        };
+        unhook(inputs);
+        while (!doomed.empty()) {
+            std::shared_ptr<Node> node = std::move(doomed.back());
+            doomed.pop_back();
+            unhook(node->inputs);  // `node` then dies here with no inputs left: no recursion
+        }
+    }
 };
 
 // ---- grad mode: is recording on? (NoGradGuard in module 06 switches it off) ----------------
