@@ -1,6 +1,6 @@
 // tests/02_activations/test_golden.cpp — forward values against PyTorch's, from the committed file
 // tests/golden/activations_forward.txt (generator: tests/golden/gen_activations.py).
-#include "golden.hpp"
+#include "golden/golden.hpp"
 #include "support/catch.hpp"
 #include "tinytorch/activations/activations.hpp"
 using namespace tinytorch;

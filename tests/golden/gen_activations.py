@@ -5,7 +5,7 @@ Run from anywhere with the system Python that has torch:
     /usr/bin/python3 tests/golden/gen_activations.py
 It rewrites tests/golden/activations_forward.txt (read by tests/02_activations/test_golden.cpp).
 
-Format (see tests/02_activations/golden.hpp):
+Format (see tests/golden/golden.hpp):
     case <name> op=<op> [dim=<d>] [approximate=<mode>]
     tensor <name> <ndim> <dims...> <values...>      (float32, %.9g)
 Every case holds the input `x` and PyTorch's output `out`.

@@ -1,8 +1,9 @@
-// tests/02_activations/golden.hpp — reads PyTorch reference values written by tests/golden/gen_*.py.
+// tests/golden/golden.hpp — reads PyTorch reference values written by tests/golden/gen_*.py.
 //
 // File format (text, one record per line, '#' starts a comment line):
 //   case <name> [key=value ...]                   starts a case; attributes such as op=softmax dim=1
 //   tensor <name> <ndim> <d0> .. <dn-1> <values>  a float32 tensor in row-major order (%.9g, inf, nan)
+// Include it as "golden/golden.hpp" (tests/ is on every test program's include path).
 #pragma once
 #include <cstdlib>
 #include <fstream>
