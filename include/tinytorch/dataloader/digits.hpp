@@ -15,8 +15,9 @@ namespace tinytorch::data {
 inline TensorDataset digits8x8(bool train = true, const std::string& dir = "") {
     const std::string folder = dir.empty() ? dataset_dir("digits8x8") : dir;
     const std::string split = train ? "train" : "test";
-    return read_idx_dataset(find_data_file(folder, split + "-images-idx3-ubyte", "digits8x8"),
-                            find_data_file(folder, split + "-labels-idx1-ubyte", "digits8x8"));
+    const std::string images = find_data_file(folder, split + "-images-idx3-ubyte", "digits8x8");
+    const std::string labels = find_data_file(folder, split + "-labels-idx1-ubyte", "digits8x8");
+    return read_idx_dataset(images, labels);
 }
 
 }  // namespace tinytorch::data

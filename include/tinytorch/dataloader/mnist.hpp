@@ -31,8 +31,9 @@ inline TensorDataset read_idx_dataset(const std::string& images_path, const std:
 ///   -> images [N, 1, 28, 28] in [0, 1], labels [N] in 0..9
 inline TensorDataset mnist(const std::string& dir, bool train = true) {
     const std::string prefix = train ? "train" : "t10k";
-    return read_idx_dataset(find_data_file(dir, prefix + "-images-idx3-ubyte", "mnist"),
-                            find_data_file(dir, prefix + "-labels-idx1-ubyte", "mnist"));
+    const std::string images = find_data_file(dir, prefix + "-images-idx3-ubyte", "mnist");
+    const std::string labels = find_data_file(dir, prefix + "-labels-idx1-ubyte", "mnist");
+    return read_idx_dataset(images, labels);
 }
 
 }  // namespace tinytorch::data

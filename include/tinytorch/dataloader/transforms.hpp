@@ -110,14 +110,15 @@ private:
     Generator* gen_;
 };
 
-/// Pad H and W with `padding` zeros on each side, then cut a random `size` window, per image.
-///   [C, H, W] -> [C, h, w];  [N, C, H, W] -> [N, C, h, w]   (h, w) = size
+/// Pad H and W with `padding` zeros on each side, then cut a random h x w window, per image.
+///   [C, H, W] -> [C, h, w];  [N, C, H, W] -> [N, C, h, w]
+/// RandomCrop(32, 4): 32x32 crops of the image padded by 4. RandomCrop(24, 28, 0): 24 high, 28 wide.
 class RandomCrop {
 public:
-    RandomCrop(int64_t size, int64_t padding = 0, Generator& gen = default_generator())
-        : RandomCrop(std::pair<int64_t, int64_t>{size, size}, padding, gen) {}
-    RandomCrop(std::pair<int64_t, int64_t> size, int64_t padding = 0, Generator& gen = default_generator())
-        : h_(size.first), w_(size.second), pad_(padding), gen_(&gen) {
+    explicit RandomCrop(int64_t size, int64_t padding = 0, Generator& gen = default_generator())
+        : RandomCrop(size, size, padding, gen) {}
+    RandomCrop(int64_t height, int64_t width, int64_t padding, Generator& gen = default_generator())
+        : h_(height), w_(width), pad_(padding), gen_(&gen) {
         if (h_ <= 0 || w_ <= 0)
             throw ValueError(fmt("RandomCrop: size must be positive, got [", h_, ", ", w_,
                                  "]; hint: RandomCrop(32, 4) pads by 4 and crops 32x32"));
