@@ -115,4 +115,6 @@ for s in train test; do
     unescape "$work/$s-labels.esc" "$out/$s-labels-idx1-ubyte"
 done
 ls -l "$out" >&2
-if command -v sha256sum >/dev/null 2>&1; then (cd "$out" && sha256sum ./*-ubyte) >&2; fi
+if command -v sha256sum >/dev/null 2>&1; then
+    (cd "$out" && sha256sum -- *-ubyte > SHA256SUMS && cat SHA256SUMS) >&2
+fi

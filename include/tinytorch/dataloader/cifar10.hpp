@@ -80,9 +80,13 @@ inline TensorDataset cifar10(const std::string& dir, bool train = true) {
     std::vector<std::string> paths;
     for (const std::string& name : names) paths.push_back(find_data_file(dir, name, "cifar10"));
     const int64_t n = static_cast<int64_t>(paths.size() * kCifarRecordsPerFile);
-    Tensor images = empty({n, 3, 32, 32}), labels = empty({n});
+    Tensor images, labels;
     for (size_t f = 0; f < paths.size(); ++f) {
         std::vector<uint8_t> bytes = detail::read_cifar_bytes(paths[f], kCifarRecordsPerFile);
+        if (f == 0) {  // allocate once the first file proved valid (the train set is 614 MB of floats)
+            images = empty({n, 3, 32, 32});
+            labels = empty({n});
+        }
         detail::decode_cifar_records(bytes, kCifarRecordsPerFile,
                                      images.data_ptr() + f * kCifarRecordsPerFile * kCifarImageBytes,
                                      labels.data_ptr() + f * kCifarRecordsPerFile, paths[f]);

@@ -34,13 +34,6 @@ inline std::array<int64_t, 4> image_dims(const Tensor& x, const char* op) {
                          "unsqueeze(0), view flat rows [N, 784] as [N, 1, 28, 28], and permute({2, 0, 1}) a "
                          "channels-last [H, W, C] image"));
 }
-/// A contiguous copy of x that is safe to modify (never aliases x).
-inline Tensor fresh_copy(const Tensor& x) {
-    Tensor out = empty(x.shape());
-    Tensor c = x.contiguous();
-    if (x.numel()) std::memcpy(out.data_ptr(), c.data_ptr(), x.nbytes());
-    return out;
-}
 }  // namespace detail
 
 /// out[n, c] = (x[n, c] - mean[c]) / std[c] per channel.   [C, H, W] or [N, C, H, W] -> same
@@ -64,15 +57,16 @@ public:
                                  mean_.size(), " means/stds were given; hint: one per channel (dim ",
                                  x.dim() - 3, "), or a single value for all"));
         // BEGIN SOLUTION: Normalize (§5)
-        Tensor out = detail::fresh_copy(x);
-        float* p = out.data_ptr();
-        const int64_t plane = h * w;
+        Tensor src_c = x.contiguous(), out = empty(x.shape());
+        const float* src = src_c.data_ptr();
+        float* dst = out.data_ptr();
+        const int64_t plane = h * w;  // one channel of one image: a contiguous run
         for (int64_t i = 0; i < n; ++i)
             for (int64_t k = 0; k < c; ++k) {
                 size_t m = mean_.size() == 1 ? 0 : static_cast<size_t>(k);
                 const float mu = mean_[m], inv = 1.0f / std_[m];
-                float* q = p + (i * c + k) * plane;
-                for (int64_t j = 0; j < plane; ++j) q[j] = (q[j] - mu) * inv;
+                const int64_t base = (i * c + k) * plane;
+                for (int64_t j = 0; j < plane; ++j) dst[base + j] = (src[base + j] - mu) * inv;
             }
         return out;
         // END SOLUTION
@@ -94,12 +88,19 @@ public:
     Tensor operator()(const Tensor& x) const {
         auto [n, c, h, w] = detail::image_dims(x, "RandomHorizontalFlip");
         // BEGIN SOLUTION: RandomHorizontalFlip (§5)
-        Tensor out = detail::fresh_copy(x);
-        float* p = out.data_ptr();
+        Tensor src_c = x.contiguous(), out = empty(x.shape());
+        const float* src = src_c.data_ptr();
+        float* dst = out.data_ptr();
+        const int64_t image = c * h * w;
         for (int64_t i = 0; i < n; ++i) {
-            if (!(gen_->uniform() < p_)) continue;  // one coin per image
-            float* img = p + i * c * h * w;
-            for (int64_t row = 0; row < c * h; ++row) std::reverse(img + row * w, img + (row + 1) * w);
+            const float* s = src + i * image;
+            float* d = dst + i * image;
+            if (!(gen_->uniform() < p_)) {  // one coin per image
+                std::memcpy(d, s, static_cast<size_t>(image) * sizeof(float));
+                continue;
+            }
+            for (int64_t row = 0; row < c * h; ++row)  // every row of every channel, mirrored
+                for (int64_t j = 0; j < w; ++j) d[row * w + j] = s[row * w + (w - 1 - j)];
         }
         return out;
         // END SOLUTION
