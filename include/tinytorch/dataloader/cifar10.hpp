@@ -28,7 +28,7 @@ namespace detail {
 /// Decode `n` records into images (n * 3072 floats, /255) and labels (n floats).
 inline void decode_cifar_records(const std::vector<uint8_t>& bytes, size_t n, float* images, float* labels,
                                  const std::string& path) {
-    // BEGIN SOLUTION: read_cifar10_batch (§7)
+    // BEGIN SOLUTION: detail::decode_cifar_records (§7)
     for (size_t r = 0; r < n; ++r) {
         const uint8_t* rec = bytes.data() + r * kCifarRecordBytes;
         if (rec[0] > 9)

@@ -13,7 +13,7 @@ namespace detail {
 /// Copy equally shaped tensors into one new tensor [B, ...shape]: one memcpy per part.
 /// (The naive version is stack(parts) from module 01: same values, one strided copy per part.)
 inline Tensor stack_rows(const std::vector<Tensor>& parts, const char* what) {
-    // BEGIN SOLUTION: collate (§2)
+    // BEGIN SOLUTION: detail::stack_rows (§2)
     const Shape& shape = parts[0].shape();
     for (size_t k = 1; k < parts.size(); ++k)
         if (parts[k].shape() != shape)

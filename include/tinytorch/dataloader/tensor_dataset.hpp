@@ -80,7 +80,7 @@ private:
     }
     /// out[k] = t[indices[k]] for a contiguous t [N, ...] -> [B, ...]; one memcpy per row.
     static Tensor copy_rows(const Tensor& t, const std::vector<size_t>& indices) {
-        // BEGIN SOLUTION: TensorDataset::get_batch (§2)
+        // BEGIN SOLUTION: TensorDataset::copy_rows (§2)
         Shape shape = t.shape();
         shape[0] = static_cast<int64_t>(indices.size());
         Tensor out = empty(shape);
