@@ -1,0 +1,189 @@
+# tools/tito/ctest_parse.awk — turn `ctest --output-on-failure` output into one record per test.
+#
+#   awk -v mode=summary|json -v root=/path/to/checkout/ -f ctest_parse.awk ctest.log
+#
+# Output (tab-separated, in log order; callers sort by the first column):
+#   num  status  group  case  detail
+#     status  PASS | FAIL | TIMEOUT | CRASH | NOTRUN
+#     group   the CTest label of a module test ("01_tensor"), taken from the test-name prefix
+#             "01_tensor: <case>" (with or without the space); other tests are their own group
+#     detail  summary mode: "TODO: <function> — read modules/NN_name/README.md §N" when the test
+#             stopped at a tinytorch::NotImplemented stub, else the first failure condensed to a
+#             line ("tests/01_tensor/x.cpp:12: CHECK( a == b ) with expansion: 1 == 2")
+#             json mode: that line, a blank line and the test's whole output, JSON-escaped
+#
+# Catch2 wraps long messages (80 columns, breaking after '/', ':' etc.), so the NotImplemented
+# message is read with all whitespace removed; function names in markers must not contain spaces.
+
+function trim(s) { sub(/^[ \t\r]+/, "", s); sub(/[ \t\r]+$/, "", s); return s }
+
+function unroot(s,    i) {
+    if (root == "" || root == "/") return s
+    while ((i = index(s, root)) > 0) s = substr(s, 1, i - 1) substr(s, i + length(root))
+    return s
+}
+
+function todo_line(text,    p, s, q, fn, rest, r, mod, k, sec, c) {
+    p = index(text, "NotImplemented:")
+    if (p == 0) return ""
+    s = substr(text, p, 800)
+    gsub(/[ \t\r\n]+/, "", s)
+    q = index(s, "(module")
+    if (q == 0) return ""
+    fn = substr(s, 16, q - 16)
+    if (fn in fullname) fn = fullname[fn]
+    rest = substr(s, q + 7)
+    r = index(rest, ")")
+    mod = substr(rest, 1, r - 1)
+    if (mod !~ /^[0-9][0-9]_[a-z0-9_]+$/) return ""
+    k = index(rest, "README.md")
+    sec = ""
+    if (k > 0) {
+        sec = substr(rest, k + 9)
+        c = index(sec, ",")
+        if (c > 0) sec = substr(sec, 1, c - 1)
+        if (length(sec) > 12) sec = substr(sec, 1, 12)
+    }
+    return "TODO: " fn " — read modules/" mod "/README.md" (sec == "" ? "" : " " sec)
+}
+
+function first_failure(n,    i, line, loc, parts, cnt, s) {
+    for (i = 1; i <= nlines[n]; i++) {
+        line = L[n, i]
+        if (line ~ /: FAILED:[ \t\r]*$/) {
+            loc = line
+            sub(/: FAILED:[ \t\r]*$/, "", loc)
+            s = unroot(trim(loc)) ":"
+            cnt = 0
+            for (i = i + 1; i <= nlines[n] && cnt < 6; i++) {
+                line = trim(L[n, i])
+                if (line == "") break
+                s = s " " line
+                cnt++
+            }
+            gsub(/[ \t]+/, " ", s)
+            if (length(s) > 220) s = substr(s, 1, 217) "..."
+            return s
+        }
+    }
+    return ""
+}
+
+function json_escape(s,    out, i, c) {
+    gsub(/\\/, "\\\\", s)
+    gsub(/"/, "\\\"", s)
+    gsub(/\t/, "\\t", s)
+    gsub(/\r/, "", s)
+    gsub(/\n/, "\\n", s)
+    # other control characters cannot appear raw in JSON strings: drop them
+    gsub(/[\001-\010\013\014\016-\037\177]/, "", s)
+    return s
+}
+
+function is_banner(line) {
+    return line ~ /^Filters: / || line ~ /^~~~~~~~~~/ || line ~ /is a Catch v?[0-9.]* host application/ ||
+           line ~ /is a Catch2 v[0-9.]* host application/ || line ~ /^Run with -\? for options/ ||
+           line ~ /^Randomness seeded to: /
+}
+
+function whole_output(n,    i, s, line, started, blank) {
+    s = ""
+    started = 0
+    blank = 0
+    for (i = 1; i <= nlines[n]; i++) {
+        line = L[n, i]
+        sub(/\r$/, "", line)
+        if (is_banner(line)) continue
+        if (trim(line) == "") { if (started) blank++; continue }
+        if (started) { while (blank > 0) { s = s "\n"; blank-- } s = s "\n" }
+        blank = 0
+        s = s unroot(line)
+        started = 1
+        if (length(s) > 8000) { s = substr(s, 1, 8000) "\n[... output truncated ...]"; break }
+    }
+    return s
+}
+
+BEGIN {
+    cur = 0; ntests = 0
+    # names: the function names of the stubs ("Tensor(values, shape)"), to undo Catch2's wrapping
+    if (names != "") while ((getline l < names) > 0) { k = l; gsub(/[ \t]/, "", k); fullname[k] = l }
+}
+
+/^[ \t]*Start[ \t]+[0-9]+: / {
+    line = $0
+    sub(/^[ \t]*Start[ \t]+/, "", line)
+    num = line; sub(/:.*/, "", num)
+    nm = line; sub(/^[0-9]+: /, "", nm)
+    name[num + 0] = trim(nm)
+    cur = 0
+    next
+}
+
+/^[ \t]*[0-9]+\/[0-9]+ Test +#[0-9]+: / {
+    line = $0
+    sub(/^[ \t]*[0-9]+\/[0-9]+ Test +#/, "", line)
+    num = line; sub(/:.*/, "", num); num += 0
+    rest = line; sub(/^[0-9]+: /, "", rest)
+    if (rest ~ /\*\*\*Timeout/) st = "TIMEOUT"
+    else if (rest ~ /\*\*\*Exception/) { st = "CRASH"; kind[num] = rest; sub(/.*\*\*\*Exception: */, "", kind[num]); sub(/ +[0-9.]+ sec.*$/, "", kind[num]) }
+    else if (rest ~ /Not Run/) st = "NOTRUN"
+    else if (rest ~ /\*\*\*Failed/ || rest ~ /\*\*\*Skipped/) st = "FAIL"
+    else if (rest ~ / Passed /) st = "PASS"
+    else st = "FAIL"
+    if (!(num in name)) {
+        nm = rest
+        sub(/ +[0-9.]+ sec[ \t\r]*$/, "", nm)
+        sub(/(\*\*\*| +)[A-Z][A-Za-z: ]*$/, "", nm)
+        sub(/[ .]+$/, "", nm)
+        name[num] = trim(nm)
+    }
+    status[num] = st
+    order[++ntests] = num
+    nlines[num] = 0
+    cur = num
+    next
+}
+
+/^[0-9]+% tests passed/ || /^The following tests FAILED:/ || /^Label Time Summary:/ || /^Total Test time/ {
+    cur = 0
+    next
+}
+
+cur > 0 {
+    nlines[cur]++
+    L[cur, nlines[cur]] = $0
+}
+
+END {
+    for (t = 1; t <= ntests; t++) {
+        n = order[t]
+        nm = name[n]
+        gsub(/\t/, " ", nm)
+        group = nm
+        kase = nm
+        if (nm ~ /^[0-9][0-9]_[a-z0-9_]+:/) {
+            group = nm; sub(/:.*/, "", group)
+            kase = substr(nm, length(group) + 2); sub(/^ +/, "", kase)
+        }
+        st = status[n]
+        detail = ""
+        if (st != "PASS") {
+            text = ""
+            for (i = 1; i <= nlines[n]; i++) text = text "\n" L[n, i]
+            detail = todo_line(text)
+            if (detail == "") detail = first_failure(n)
+            if (st == "TIMEOUT") detail = "timed out" (detail == "" ? "" : "; last failure before that: " detail)
+            else if (st == "CRASH" && detail == "") detail = "crashed (" kind[n] ")"
+            else if (st == "NOTRUN") detail = "not run: " trim(L[n, 1])
+            else if (detail == "") detail = "failed (see the log)"
+            if (mode == "json") {
+                out = whole_output(n)
+                detail = json_escape(detail (out == "" ? "" : "\n\n" out))
+            } else {
+                gsub(/\t/, " ", detail)
+            }
+        }
+        printf "%d\t%s\t%s\t%s\t%s\n", n, st, group, kase, detail
+    }
+}
