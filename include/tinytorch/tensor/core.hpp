@@ -230,10 +230,20 @@ inline void Tensor::check_defined(const char* op) const {
 }
 inline const Shape& Tensor::shape() const { check_defined("shape"); return impl_->shape; }
 inline int64_t Tensor::dim() const { check_defined("dim"); return static_cast<int64_t>(impl_->shape.size()); }
-inline int64_t Tensor::size(int64_t d) const { return shape()[normalize_dim(d, dim(), "size")]; }
+inline int64_t Tensor::size(int64_t d) const {
+    if (dim() == 0)
+        throw IndexError(fmt("size: dimension ", d, " requested but the tensor is 0-dim (shape []); hint: a scalar "
+                             "has no dimensions, use numel() or item()"));
+    return shape()[normalize_dim(d, dim(), "size")];
+}
 inline int64_t Tensor::numel() const { return numel_of(shape()); }
 inline const Shape& Tensor::strides() const { check_defined("strides"); return impl_->strides; }
-inline int64_t Tensor::stride(int64_t d) const { return strides()[normalize_dim(d, dim(), "stride")]; }
+inline int64_t Tensor::stride(int64_t d) const {
+    if (dim() == 0)
+        throw IndexError(fmt("stride: dimension ", d, " requested but the tensor is 0-dim (shape []); hint: a scalar "
+                             "has no dimensions"));
+    return strides()[normalize_dim(d, dim(), "stride")];
+}
 inline int64_t Tensor::storage_offset() const { check_defined("storage_offset"); return impl_->offset; }
 inline const std::shared_ptr<Storage>& Tensor::storage() const { check_defined("storage"); return impl_->storage; }
 inline float* Tensor::data_ptr() { check_defined("data_ptr"); return impl_->storage->data() + impl_->offset; }

@@ -1,5 +1,5 @@
 // include/tinytorch/tensor/graph.hpp
-// Module 01 · Tensor — lesson: modules/01_tensor/README.md §8 (the hooks autograd uses)
+// Module 01 · Tensor — lesson: modules/01_tensor/README.md §10 (the hooks autograd uses)
 //
 // Every differentiable operation in modules 01–05 records what it did in a Node attached
 // to its output — *if* some input requires a gradient and recording is on. This file only

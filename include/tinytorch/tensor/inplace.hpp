@@ -12,9 +12,20 @@
 
 namespace tinytorch {
 namespace detail {
+/// An in-place op must write each element once: refuse destinations where several elements
+/// share one memory location (expanded views, stride 0 on a dim of size > 1).
+inline void check_writable(const Tensor& dst, const char* op) {
+    for (int64_t d = 0; d < dst.dim(); ++d)
+        if (dst.stride(d) == 0 && dst.size(d) > 1)
+            throw ValueError(fmt(op, ": the destination of shape ", shape_str(dst.shape()), " has strides ",
+                                 shape_str(dst.strides()), ", so several of its elements share one memory location "
+                                 "(an expand() view); hint: call .clone() or .contiguous() first"));
+}
+
 /// dst[i] = f(dst[i], src[i]) with src broadcast to dst's shape.
 template <typename F>
 void update_inplace(Tensor& dst, const Tensor& src, F f, const char* op) {
+    check_writable(dst, op);
     Shape s = broadcast_shapes(dst.shape(), src.shape(), op);
     if (s != dst.shape())
         throw ShapeError(fmt(op, ": cannot write a tensor of shape ", shape_str(src.shape()), " into one of shape ",
@@ -22,8 +33,8 @@ void update_inplace(Tensor& dst, const Tensor& src, F f, const char* op) {
                              "source must broadcast to it"));
     float* d = dst.storage()->data();
     const float* p = src.storage()->data();
-    if (src.is_same(dst) || (src.shares_storage_with(dst) && src.storage_offset() == dst.storage_offset() &&
-                             src.strides() == dst.strides())) {
+    if (src.is_same(dst) || (src.shares_storage_with(dst) && src.shape() == dst.shape() &&
+                             src.storage_offset() == dst.storage_offset() && src.strides() == dst.strides())) {
         // reading and writing the same elements: safe element by element
     } else if (src.shares_storage_with(dst)) {
         Tensor copy = copy_to_contiguous(src);  // overlapping views: read from a snapshot
@@ -43,7 +54,8 @@ void update_inplace(Tensor& dst, const Tensor& src, F f, const char* op) {
                     });
 }
 template <typename F>
-void map_inplace(Tensor& dst, F f) {
+void map_inplace(Tensor& dst, F f, const char* op = "in-place op") {
+    check_writable(dst, op);
     float* d = dst.storage()->data();
     for_each_run<1>(dst.shape(), {dst.strides()}, {dst.storage_offset()},
                     [&](int64_t n, std::array<int64_t, 1> off, std::array<int64_t, 1> st) {
@@ -54,7 +66,7 @@ void map_inplace(Tensor& dst, F f) {
 }  // namespace detail
 
 inline Tensor& Tensor::fill_(float value) {
-    detail::map_inplace(*this, [value](float) { return value; });
+    detail::map_inplace(*this, [value](float) { return value; }, "fill_");
     return *this;
 }
 inline Tensor& Tensor::copy_(const Tensor& src) {
@@ -70,11 +82,11 @@ inline Tensor& Tensor::mul_(const Tensor& other) {
     return *this;
 }
 inline Tensor& Tensor::add_(float value) {
-    detail::map_inplace(*this, [value](float d) { return d + value; });
+    detail::map_inplace(*this, [value](float d) { return d + value; }, "add_");
     return *this;
 }
 inline Tensor& Tensor::mul_(float value) {
-    detail::map_inplace(*this, [value](float d) { return d * value; });
+    detail::map_inplace(*this, [value](float d) { return d * value; }, "mul_");
     return *this;
 }
 

@@ -6,6 +6,8 @@
 // row (left) or column (right) vector and its dim is dropped from the result, as in NumPy.
 #pragma once
 #include <Eigen/Core>
+#include <algorithm>
+#include <string>
 
 #include "tinytorch/tensor/core.hpp"
 #include "tinytorch/tensor/graph.hpp"
@@ -17,6 +19,9 @@ namespace detail {
 
 /// The definition, three loops: used by tests and the lesson. [M, K] @ [K, N] -> [M, N].
 inline Tensor matmul_naive(const Tensor& a, const Tensor& b) {
+    if (a.dim() != 2 || b.dim() != 2 || a.size(1) != b.size(0))
+        throw ShapeError(fmt("matmul_naive: expects [M, K] @ [K, N], got ", shape_str(a.shape()), " @ ",
+                             shape_str(b.shape()), "; hint: the naive reference handles 2-D operands only"));
     const int64_t M = a.size(0), K = a.size(1), N = b.size(1);
     Tensor out = zeros({M, N});
     for (int64_t i = 0; i < M; ++i)
@@ -72,7 +77,8 @@ inline Tensor matmul_batched(const Tensor& a, const Tensor& b) {
         throw ShapeError(fmt("matmul: inner dimensions differ: ", shape_str(a.shape()), " @ ", shape_str(b.shape()),
                              " (", K, " vs ", K2, "); hint: the last dim of A must equal the second-to-last of B"));
     Shape batch_a(a.shape().begin(), a.shape().end() - 2), batch_b(b.shape().begin(), b.shape().end() - 2);
-    Shape batch = broadcast_shapes(batch_a, batch_b, "matmul (batch dims)");
+    const std::string op = fmt("matmul ", shape_str(a.shape()), " @ ", shape_str(b.shape()), " (batch dims)");
+    Shape batch = broadcast_shapes(batch_a, batch_b, op.c_str());
     Shape out_shape = batch;
     out_shape.push_back(M);
     out_shape.push_back(N);
@@ -126,6 +132,14 @@ inline Tensor Tensor::matmul(const Tensor& other) const {
                                  shape_str(other.shape()), "; hint: a dot product needs equal lengths"));
         return unsqueeze(0).matmul(other.unsqueeze(1)).reshape({});
     }
+    if (dim() == 1 && size(0) != other.size(-2))
+        throw ShapeError(fmt("matmul: inner dimensions differ: ", shape_str(shape()), " @ ", shape_str(other.shape()),
+                             " (", size(0), " vs ", other.size(-2), "); hint: a 1-D left operand is a row vector, its "
+                             "length must equal the second-to-last dim of B"));
+    if (other.dim() == 1 && size(-1) != other.size(0))
+        throw ShapeError(fmt("matmul: inner dimensions differ: ", shape_str(shape()), " @ ", shape_str(other.shape()),
+                             " (", size(-1), " vs ", other.size(0), "); hint: a 1-D right operand is a column vector, "
+                             "its length must equal the last dim of A"));
     if (dim() == 1) return unsqueeze(0).matmul(other).squeeze(-2);
     if (other.dim() == 1) return matmul(other.unsqueeze(1)).squeeze(-1);
     Tensor out = detail::matmul_batched(*this, other);

@@ -23,6 +23,10 @@ namespace detail {
 /// Sorted, de-duplicated, non-negative dims; an empty list means "all dims".
 inline std::vector<int64_t> reduction_dims(const std::vector<int64_t>& dims, int64_t ndim, const char* op) {
     std::vector<int64_t> out;
+    if (ndim == 0) {  // a scalar: dim 0 / -1 are accepted (as in PyTorch) and reduce nothing
+        for (int64_t d : dims) normalize_dim(d, ndim, op);
+        return out;
+    }
     if (dims.empty()) {
         out.resize(ndim);
         std::iota(out.begin(), out.end(), 0);
@@ -139,7 +143,10 @@ inline int64_t arg_extreme(const float* p, int64_t n, float sign) {
 }
 
 inline Tensor extreme(const Tensor& x, int64_t d, bool keepdim, float sign, const char* op) {
-    if (x.dim() == 0) return x.clone();
+    if (x.dim() == 0) {
+        normalize_dim(d, 0, op);  // only 0 and -1 are valid dims of a scalar
+        return x.clone();
+    }
     int64_t dd = normalize_dim(d, x.dim(), op);
     if (x.size(dd) == 0)
         throw ValueError(fmt(op, ": dim ", dd, " of shape ", shape_str(x.shape()), " is empty; hint: a max or min "
@@ -157,7 +164,10 @@ inline Tensor extreme(const Tensor& x, int64_t d, bool keepdim, float sign, cons
 }
 
 inline Tensor arg_extreme_dim(const Tensor& x, int64_t d, bool keepdim, float sign, const char* op) {
-    if (x.dim() == 0) return zeros({});
+    if (x.dim() == 0) {
+        normalize_dim(d, 0, op);
+        return zeros({});
+    }
     int64_t dd = normalize_dim(d, x.dim(), op);
     if (x.size(dd) == 0)
         throw ValueError(fmt(op, ": dim ", dd, " of shape ", shape_str(x.shape()), " is empty; hint: needs at least "

@@ -1,10 +1,11 @@
 // include/tinytorch/tensor/storage.hpp
-// Module 01 · Tensor — lesson: modules/01_tensor/README.md §2 (storage and views)
+// Module 01 · Tensor — lesson: modules/01_tensor/README.md §1 (storage and views)
 //
 // Storage is the flat block of floats that one or more tensors look into. A view (reshape,
 // transpose, slice) is a new Tensor header pointing at the same Storage with other
 // shape/strides/offset — no data is copied.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -17,9 +18,9 @@ namespace tinytorch {
 class Storage {
 public:
     /// `n` floats, 64-byte aligned (one cache line; what AVX-512 loads like), zero-filled.
+    /// Even n == 0 gets one cache line, so data() is never null (views of empty tensors add offsets to it).
     explicit Storage(size_t n) : size_(n) {
-        if (n == 0) return;
-        size_t bytes = ((n * sizeof(float) + 63) / 64) * 64;
+        size_t bytes = std::max<size_t>(64, ((n * sizeof(float) + 63) / 64) * 64);
         data_ = static_cast<float*>(std::aligned_alloc(64, bytes));
         if (!data_) throw std::bad_alloc();
         std::memset(data_, 0, bytes);

@@ -1,7 +1,9 @@
 // include/tinytorch/tensor/testing.hpp
 // Module 01 · Tensor — lesson: modules/01_tensor/README.md §9 (comparing tensors in tests)
 #pragma once
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "tinytorch/tensor/core.hpp"
 
@@ -17,7 +19,8 @@ inline bool allclose(const Tensor& a, const Tensor& b, float rtol = 1e-5f, float
             if (!(equal_nan && std::isnan(x) && std::isnan(y))) return false;
             continue;
         }
-        if (x == y) continue;  // also covers equal infinities
+        if (x == y) continue;                               // also covers equal infinities
+        if (std::isinf(x) || std::isinf(y)) return false;  // else inf <= rtol * inf would pass
         if (!(std::fabs(x - y) <= atol + rtol * std::fabs(y))) return false;
     }
     return true;
@@ -35,7 +38,12 @@ inline float max_abs_diff(const Tensor& a, const Tensor& b) {
                              "; hint: compare tensors of the same shape"));
     std::vector<float> va = a.to_vector(), vb = b.to_vector();
     float m = 0.0f;
-    for (size_t i = 0; i < va.size(); ++i) m = std::max(m, std::fabs(va[i] - vb[i]));
+    for (size_t i = 0; i < va.size(); ++i) {
+        if (va[i] == vb[i]) continue;  // also equal infinities
+        float d = std::fabs(va[i] - vb[i]);
+        if (std::isnan(d)) return d;   // a NaN must show, std::max would drop it
+        m = std::max(m, d);
+    }
     return m;
 }
 

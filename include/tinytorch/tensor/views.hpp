@@ -166,7 +166,8 @@ inline Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
     // BEGIN SOLUTION: Tensor::transpose (§5)
     std::vector<int64_t> order(dim());
     std::iota(order.begin(), order.end(), 0);
-    std::swap(order[normalize_dim(dim0, dim(), "transpose")], order[normalize_dim(dim1, dim(), "transpose")]);
+    int64_t d0 = normalize_dim(dim0, dim(), "transpose"), d1 = normalize_dim(dim1, dim(), "transpose");
+    if (d0 != d1) std::swap(order[d0], order[d1]);  // d0 == d1 also covers a 0-dim tensor
     return permute(order);
     // END SOLUTION
 }
@@ -185,10 +186,15 @@ inline Tensor Tensor::expand(const Shape& target) const {
                              shape_str(target), "; hint: the target needs at least as many dims"));
     Shape s = target, st(target.size(), 0);
     size_t lead = target.size() - shape().size();
+    for (size_t i = 0; i < lead; ++i)
+        if (target[i] < 0)
+            throw ShapeError(fmt("expand: cannot expand shape ", shape_str(shape()), " to ", shape_str(target),
+                                 " (new leading dim ", i, " has size ", target[i], "); hint: -1 only keeps an existing "
+                                 "dim, new dims need a size >= 0"));
     for (size_t i = 0; i < shape().size(); ++i) {
         int64_t have = shape()[i], want = target[lead + i];
         if (want == -1) want = have;
-        if (have != want && have != 1)
+        if ((have != want && have != 1) || want < 0)
             throw ShapeError(fmt("expand: cannot expand shape ", shape_str(shape()), " to ", shape_str(target),
                                  " (dim ", lead + i, ": ", have, " vs ", want, "); hint: only size-1 dims expand"));
         s[lead + i] = want;
@@ -245,6 +251,7 @@ inline Tensor Tensor::slice(int64_t d, std::optional<int64_t> start, std::option
 }
 
 inline Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
+    if (dim() == 0) throw IndexError("narrow: cannot narrow a 0-dim tensor; hint: use item() to read its value");
     int64_t dd = normalize_dim(d, dim(), "narrow"), n = shape()[dd];
     if (start < 0) start += n;
     if (start < 0 || length < 0 || start + length > n)
@@ -272,6 +279,7 @@ inline Tensor Tensor::index(std::initializer_list<TensorIndex> indices) const {
 }
 
 inline Tensor Tensor::index_select(int64_t d, const Tensor& indices) const {
+    if (dim() == 0) throw IndexError("index_select: cannot index a 0-dim tensor; hint: use item() to read its value");
     int64_t dd = normalize_dim(d, dim(), "index_select"), n = shape()[dd];
     if (indices.dim() > 1)
         throw ShapeError(fmt("index_select: indices must be 0-D or 1-D, got shape ", shape_str(indices.shape()),
@@ -298,6 +306,9 @@ inline Tensor Tensor::index_select(int64_t d, const Tensor& indices) const {
 inline Tensor cat(const std::vector<Tensor>& tensors, int64_t d = 0) {
     if (tensors.empty()) throw ValueError("cat: got an empty list; hint: pass at least one tensor");
     const Tensor& first = tensors[0];
+    if (first.dim() == 0)
+        throw ShapeError("cat: tensor 0 is 0-dim (shape []) and has no dim to join along; hint: use stack() to "
+                         "join scalars");
     int64_t dd = normalize_dim(d, first.dim(), "cat");
     Shape s = first.shape();
     s[dd] = 0;

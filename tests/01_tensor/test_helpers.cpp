@@ -1,0 +1,130 @@
+// tests/01_tensor/test_helpers.cpp — lesson §9 (comparing tensors, the error types) and threads
+#include <cmath>
+#include <limits>
+
+#include "support/catch.hpp"
+#include "tinytorch/tensor/tensor.hpp"
+using namespace tinytorch;
+
+TEST_CASE("allclose accepts differences within atol plus rtol times the reference", "[01_tensor]") {
+    Tensor a({1.f, 100.f}), b({1.f + 5e-6f, 100.f + 5e-4f});
+    CHECK(allclose(a, a));
+    CHECK(allclose(a, b, 1e-5f, 1e-5f));
+    CHECK_FALSE(allclose(a, b, 1e-7f, 1e-7f));
+    CHECK(allclose(Tensor({0.f}), Tensor({1e-9f})));  // default atol 1e-8
+    CHECK_FALSE(allclose(Tensor({0.f}), Tensor({1e-6f})));
+    CHECK(allclose(Tensor({0.f}), Tensor({1e-6f}), 0.f, 1e-5f));
+    CHECK(allclose(a.unsqueeze(0).t().t(), a.unsqueeze(0)));
+    CHECK(allclose(arange(6.f).reshape({2, 3}).t(), Tensor({{0.f, 3.f}, {1.f, 4.f}, {2.f, 5.f}})));
+}
+
+TEST_CASE("allclose is false for different shapes or undefined tensors", "[01_tensor]") {
+    CHECK_FALSE(allclose(zeros({2, 3}), zeros({3, 2})));
+    CHECK_FALSE(allclose(zeros({6}), zeros({2, 3})));
+    CHECK_FALSE(allclose(Tensor(), zeros({1})));
+    CHECK_FALSE(allclose(zeros({1}), Tensor()));
+}
+
+TEST_CASE("allclose treats nan as unequal unless asked and equal infinities as equal", "[01_tensor]") {
+    const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+    Tensor n({1.f, nan});
+    CHECK_FALSE(allclose(n, n));
+    CHECK(allclose(n, n, 1e-5f, 1e-8f, true));
+    CHECK_FALSE(allclose(Tensor({nan}), Tensor({1.f}), 1e-5f, 1e-8f, true));
+    CHECK(allclose(Tensor({inf, -inf}), Tensor({inf, -inf})));
+    CHECK_FALSE(allclose(Tensor({inf}), Tensor({-inf})));
+    CHECK_FALSE(allclose(Tensor({inf}), Tensor({1e30f})));
+    CHECK_FALSE(allclose(Tensor({1e30f}), Tensor({inf})));  // rtol times inf must not swallow the gap
+}
+
+TEST_CASE("equal needs the same shape and exactly the same values", "[01_tensor]") {
+    CHECK(equal(arange(3.f), Tensor({0.f, 1.f, 2.f})));
+    CHECK_FALSE(equal(arange(3.f), Tensor({0.f, 1.f, 2.0001f})));
+    CHECK_FALSE(equal(arange(4.f), arange(4.f).reshape({2, 2})));
+    CHECK(equal(arange(4.f).reshape({2, 2}).t(), Tensor({{0.f, 2.f}, {1.f, 3.f}})));
+    CHECK_FALSE(equal(Tensor(), Tensor()));
+}
+
+TEST_CASE("max_abs_diff gives the largest absolute difference", "[01_tensor]") {
+    CHECK(max_abs_diff(Tensor({1.f, 2.f, 3.f}), Tensor({1.5f, 0.f, 3.f})) == 2.f);
+    CHECK(max_abs_diff(zeros({2, 2}), zeros({2, 2})) == 0.f);
+    CHECK(max_abs_diff(zeros({0}), zeros({0})) == 0.f);
+    Tensor m = arange(4.f).reshape({2, 2});
+    CHECK(max_abs_diff(m.t(), m) == 1.f);
+}
+
+TEST_CASE("max_abs_diff reports nan instead of hiding it", "[01_tensor]") {
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    CHECK(std::isnan(max_abs_diff(Tensor({nan, 1.f}), Tensor({0.f, 1.f}))));
+    CHECK(std::isnan(max_abs_diff(Tensor({5.f, 1.f}), Tensor({0.f, nan}))));
+}
+
+TEST_CASE("every error type derives from tinytorch Error", "[01_tensor]") {
+    CHECK_THROWS_AS(zeros({2}).matmul(zeros({3})), Error);
+    CHECK_THROWS_AS(zeros({2}).select(0, 5), Error);
+    CHECK_THROWS_AS(zeros({2}).item(), Error);
+    CHECK_THROWS_AS(throw DataError("data: missing file"), Error);
+    CHECK_THROWS_AS(zeros({2}).item(), std::runtime_error);
+    Error e("x");
+    CHECK(std::string(e.what()) == "x");
+}
+
+TEST_CASE("NotImplemented names the module the function and the lesson section", "[01_tensor]") {
+    NotImplemented e("01_tensor", "Tensor::sum", "§8");
+    CHECK(e.module() == "01_tensor");
+    CHECK(e.function() == "Tensor::sum");
+    CHECK(e.section() == "§8");
+    std::string what = e.what();
+    CHECK(what.find("Tensor::sum") != std::string::npos);
+    CHECK(what.find("modules/01_tensor/README.md §8") != std::string::npos);
+    auto stub = [] { TINYTORCH_TODO("01_tensor", "Tensor::matmul", "§7"); };
+    CHECK_THROWS_AS(stub(), NotImplemented);
+    CHECK_THROWS_WITH(stub(), Contains("Tensor::matmul") && Contains("§7") && Contains("01_tensor"));
+}
+
+TEST_CASE("fmt concatenates anything printable", "[01_tensor]") {
+    CHECK(fmt("got ", 3, " dims and ", 2.5, ' ', std::string("ok")) == "got 3 dims and 2.5 ok");
+}
+
+TEST_CASE("set_num_threads limits the threads kernels use", "[01_tensor]") {
+    const int before = get_num_threads();
+    CHECK(before >= 1);
+    set_num_threads(1);
+    CHECK(get_num_threads() == 1);
+    manual_seed(8);
+    Tensor a = randn({200, 400});
+    Tensor one_thread = (a * 2.f).sum(1);
+    set_num_threads(before);
+    CHECK(get_num_threads() == before);
+    CHECK(allclose((a * 2.f).sum(1), one_thread));  // same numbers with any thread count
+    set_num_threads(0);  // clamped to at least one thread
+    CHECK(get_num_threads() == 1);
+    set_num_threads(before);
+}
+
+TEST_CASE("parallel_for covers the range exactly once in chunks", "[01_tensor]") {
+    std::vector<int> hits(100000, 0);
+    detail::parallel_for(int64_t(hits.size()), [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) hits[size_t(i)] += 1;
+    });
+    int wrong = 0;
+    for (int h : hits) wrong += h != 1;
+    CHECK(wrong == 0);
+    int calls = 0;
+    detail::parallel_for(0, [&](int64_t, int64_t) { ++calls; });
+    CHECK(calls == 0);
+}
+
+TEST_CASE("coalesce_dims merges dims that are contiguous for every operand", "[01_tensor]") {
+    Shape shape{2, 3, 4};
+    std::array<Shape, 2> strides{Shape{12, 4, 1}, Shape{12, 4, 1}};
+    detail::coalesce_dims<2>(shape, strides);
+    CHECK(shape == Shape{24});
+    CHECK(strides[0] == Shape{1});
+    Shape s2{2, 1, 3};
+    std::array<Shape, 2> st2{Shape{3, 3, 1}, Shape{1, 7, 2}};  // second operand is transposed-like
+    detail::coalesce_dims<2>(s2, st2);
+    CHECK(s2 == Shape{2, 3});
+    CHECK(st2[1] == Shape{1, 2});
+    CHECK(detail::broadcast_strides({3, 1}, {1, 1}, {2, 3, 4}) == Shape{0, 1, 0});
+}
