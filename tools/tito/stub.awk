@@ -20,7 +20,9 @@
 # is not inside a module folder.
 #
 # Side outputs for the leak check (tools/tito/cmd/release.sh):
-#   patterns  every *substantial* line of a region that is stubbed (see substantial() below)
+#   patterns  every *substantial* line of a region that is stubbed (see substantial() below), as
+#             "file<TAB>line<TAB>region<TAB>n<TAB>text": region = "file:line name" of its BEGIN,
+#             n = 1, 2, ... counts the substantial lines within the region
 #   kept      every substantial line of a region that is kept (solved modules)
 #   stats     one line per region: "NN_name<TAB>stubbed|declarations|kept"
 
@@ -45,7 +47,9 @@ function substantial(line,    t, ns) {
     if (t ~ /^}? *else *{?$/ || t ~ /^(break|continue) *; *$/) return 0
     if (t ~ /^for *\((size_t|std::size_t|int|int64_t|long|auto) [a-z] = 0; [a-z] < [A-Za-z0-9_.()]+; (\+\+[a-z]|[a-z]\+\+)\) *{?$/) return 0
     if (t ~ /^(const )?[A-Za-z_][A-Za-z0-9_:<>,*& ]* [*&]?[A-Za-z_][A-Za-z0-9_]*;$/) return 0
-    if (t ~ /^[A-Za-z_][A-Za-z0-9_:.>-]*\((true|false|nullptr|-?[0-9][0-9.]*[fFuUlL]*|"[^"]*"|)\);$/) return 0
+    # (no empty alternatives "(a|)" in these regexes: mawk mis-handles them)
+    if (t ~ /^[A-Za-z_][A-Za-z0-9_:.>-]*\((true|false|nullptr|-?[0-9][0-9.]*[fFuUlL]*|"[^"]*")\);$/) return 0
+    if (t ~ /^[A-Za-z_][A-Za-z0-9_:.>-]*\(\);$/) return 0
     if (t ~ /^\[[^]]*\] *\([^()]*\) *(mutable *)?(-> *[^{]+)?{?$/) return 0
     return 1
 }
@@ -115,6 +119,8 @@ FNR == 1 {
     }
     inregion = 1
     beginline = FNR
+    region = FILENAME ":" FNR " " (kind == "stub" ? fn : "declarations")
+    sidx = 0
     if (keep) {
         print module "\tkept" > stats
     } else if (kind == "declarations") {
@@ -138,7 +144,7 @@ FNR == 1 {
     if (inregion) {
         if (substantial($0)) {
             if (keep) print trim($0) > kept
-            else print trim($0) > patterns
+            else { sidx++; printf "%s\t%d\t%s\t%d\t%s\n", FILENAME, FNR, region, sidx, trim($0) > patterns }
         }
         if (keep) print > out
     } else {
