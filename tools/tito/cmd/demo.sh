@@ -6,7 +6,8 @@ usage: ./tito demo [--preset P] [--] [ARGS...]
 
 Builds and runs the demo on the reference implementation:
   * milestone 03 (the 1986 MLP) on the small digits set embedded in the repository — no
-    download — when milestones/03_1986_mlp/ exists (target milestone_03_1986_mlp);
+    download — when milestones/03_1986_mlp/ exists (target milestone_03_1986_mlp, run with
+    --dataset digits unless you give ARGS);
   * otherwise module 01's analysis program (target analysis_01_tensor), which measures tensor
     operations and prints a table.
 ARGS go to the program (e.g. ./tito demo -- --help). In a student release the demo runs your
@@ -27,6 +28,8 @@ run_demo() {
     local target
     if [ -d "$TITO_ROOT/milestones/03_1986_mlp" ]; then
         target=milestone_03_1986_mlp
+        # the embedded digits only (no download, seconds); ARGS replace this default
+        [ ${#args[@]} -gt 0 ] || args=(--dataset digits)
     else
         target=analysis_01_tensor
         [ -f "$TITO_ROOT/modules/01_tensor/analysis.cpp" ] ||

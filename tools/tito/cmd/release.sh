@@ -95,7 +95,7 @@ run_release() {
 
     # markers anywhere else would be copied verbatim: refuse
     grep -vE '^include/tinytorch/.*\.hpp$' "$work/files" | grep -E '\.(hpp|h|hh|cpp|cc|cxx|ipp|inl|cmake)$|CMakeLists\.txt$' |
-        (cd "$src" && tr '\n' '\0' | xargs -0 -r grep -nE '^[[:space:]]*//[[:space:]]*(BEGIN|END) SOLUTION' /dev/null) \
+        (cd "$src" && tr '\n' '\0' | xargs -0 grep -nE '^[[:space:]]*//[[:space:]]*(BEGIN|END) SOLUTION' /dev/null) \
         >"$work/stray" 2>/dev/null || true
     if [ -s "$work/stray" ]; then
         err "release: solution markers outside include/tinytorch/<module>/ headers (they would be copied as they are):"

@@ -76,13 +76,13 @@ run_setup() {
     elif [ "$(uname -s)" = "Darwin" ]; then
         say "macOS: install the tools with Homebrew (https://brew.sh) and the Xcode command line tools:"
         say "  xcode-select --install"
-        say "  brew install cmake eigen catch2 libomp"
+        say "  brew install bash cmake eigen catch2 libomp"
         say "Then: ./tito doctor"
         [ "$check" -eq 0 ] || exit 1
     else
         say "This system is not Debian/Ubuntu: install a C++20 compiler (g++ >= 12 or clang >= 15), CMake >= 3.21,"
         say "Eigen 3, Catch2 (v2 or v3) and zlib with your package manager, for example:"
-        say "  Homebrew:  brew install cmake eigen catch2"
+        say "  Homebrew:  brew install bash cmake eigen catch2"
         say "  vcpkg:     vcpkg install eigen3 catch2 zlib     (then configure with -DCMAKE_TOOLCHAIN_FILE=<vcpkg>/scripts/buildsystems/vcpkg.cmake)"
         say "  Fedora:    sudo dnf install cmake gcc-c++ eigen3-devel catch2-devel zlib-devel"
         say "Then: ./tito doctor"
