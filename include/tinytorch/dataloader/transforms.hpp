@@ -86,7 +86,7 @@ public:
                                  "; hint: p is the probability that an image is mirrored"));
     }
     Tensor operator()(const Tensor& x) const {
-        auto [n, c, h, w] = detail::image_dims(x, "RandomHorizontalFlip");
+        [[maybe_unused]] auto [n, c, h, w] = detail::image_dims(x, "RandomHorizontalFlip");
         // BEGIN SOLUTION: RandomHorizontalFlip (§5)
         Tensor src_c = x.contiguous(), out = empty(x.shape());
         const float* src = src_c.data_ptr();
