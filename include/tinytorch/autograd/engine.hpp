@@ -90,8 +90,8 @@ inline void accumulate(Tensor& slot, const Tensor& g) {
 /// t.grad += g. The first gradient is copied: `g` may be a view of another tensor's gradient
 /// (add hands the same g to both inputs), and a .grad must never alias anything else.
 inline void accumulate_grad(const Tensor& t, const Tensor& g) {
-    TensorImpl* impl = t.impl();
     // BEGIN SOLUTION: accumulate_grad (§4)
+    TensorImpl* impl = t.impl();
     impl->grad = impl->grad.defined() ? impl->grad.add(g) : g.clone();
     // END SOLUTION
     last_backward_stats().grad_writes += 1;
