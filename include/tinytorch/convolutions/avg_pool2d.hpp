@@ -37,11 +37,10 @@ inline AvgWindow avg_window(const Pool2dGeometry& g, int64_t oy, int64_t ox, boo
 
 }  // namespace detail
 
-/// Average pooling: [N, C, H, W] -> [N, C, Ho, Wo]; stride defaults to the kernel size.
-inline Tensor avg_pool2d(const Tensor& input, IntPair kernel_size, std::optional<IntPair> stride = std::nullopt,
-                         IntPair padding = 0, bool count_include_pad = true) {
-    const detail::Pool2dGeometry g =
-        detail::pool2d_geometry("avg_pool2d", input, kernel_size, stride.value_or(kernel_size), padding);
+/// Average pooling: [N, C, H, W] -> [N, C, Ho, Wo].
+inline Tensor avg_pool2d(const Tensor& input, IntPair kernel_size, IntPair stride, IntPair padding = 0,
+                         bool count_include_pad = true) {
+    const detail::Pool2dGeometry g = detail::pool2d_geometry("avg_pool2d", input, kernel_size, stride, padding);
     const Tensor x = input.detach().contiguous();
     Tensor out = empty({g.N, g.C, g.Ho, g.Wo});
     // BEGIN SOLUTION: avg_pool2d (§7)
@@ -67,6 +66,10 @@ inline Tensor avg_pool2d(const Tensor& input, IntPair kernel_size, std::optional
         autograd::record(out, "avg_pool2d", {input}, {},
                          {g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, count_include_pad ? 1 : 0});
     return out;
+}
+/// Average pooling over non-overlapping windows (stride = kernel size).
+inline Tensor avg_pool2d(const Tensor& input, IntPair kernel_size) {
+    return avg_pool2d(input, kernel_size, kernel_size, 0, true);
 }
 
 namespace autograd {
@@ -130,8 +133,9 @@ private:
 class AvgPool2d : public Module {
 public:
     explicit AvgPool2d(const AvgPool2dOptions& options) : options_(options) {}
-    AvgPool2d(IntPair kernel_size, std::optional<IntPair> stride = std::nullopt, IntPair padding = 0)
-        : options_(AvgPool2dOptions(kernel_size).stride(stride.value_or(kernel_size)).padding(padding)) {}
+    AvgPool2d(IntPair kernel_size) : options_(kernel_size) {}  // NOLINT: stride = kernel size
+    AvgPool2d(IntPair kernel_size, IntPair stride, IntPair padding = 0)
+        : options_(AvgPool2dOptions(kernel_size).stride(stride).padding(padding)) {}
     Tensor forward(const Tensor& x) override {
         return avg_pool2d(x, options_.kernel_size(), options_.stride(), options_.padding(),
                           options_.count_include_pad());

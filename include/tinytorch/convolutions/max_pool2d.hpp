@@ -21,12 +21,10 @@
 namespace tinytorch {
 
 /// Max pooling and the argmax of every window: {out, indices}, both [N, C, Ho, Wo]; indices hold
-/// iy·W + ix (whole numbers as floats). stride defaults to the kernel size.
-inline std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, IntPair kernel_size,
-                                                         std::optional<IntPair> stride = std::nullopt,
+/// iy·W + ix (whole numbers as floats).
+inline std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, IntPair kernel_size, IntPair stride,
                                                          IntPair padding = 0) {
-    const detail::Pool2dGeometry g =
-        detail::pool2d_geometry("max_pool2d", input, kernel_size, stride.value_or(kernel_size), padding);
+    const detail::Pool2dGeometry g = detail::pool2d_geometry("max_pool2d", input, kernel_size, stride, padding);
     const Tensor x = input.detach().contiguous();
     Tensor out = empty({g.N, g.C, g.Ho, g.Wo}), indices = empty({g.N, g.C, g.Ho, g.Wo});
     // BEGIN SOLUTION: max_pool2d (§6)
@@ -64,10 +62,18 @@ inline std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, In
     return {out, indices};
 }
 
-/// Max pooling: [N, C, H, W] -> [N, C, Ho, Wo]; stride defaults to the kernel size.
-inline Tensor max_pool2d(const Tensor& input, IntPair kernel_size, std::optional<IntPair> stride = std::nullopt,
-                         IntPair padding = 0) {
+/// Non-overlapping windows: the stride is the kernel size.
+inline std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, IntPair kernel_size) {
+    return max_pool2d_with_indices(input, kernel_size, kernel_size, 0);
+}
+
+/// Max pooling: [N, C, H, W] -> [N, C, Ho, Wo].
+inline Tensor max_pool2d(const Tensor& input, IntPair kernel_size, IntPair stride, IntPair padding = 0) {
     return max_pool2d_with_indices(input, kernel_size, stride, padding).first;
+}
+/// Max pooling over non-overlapping windows (stride = kernel size).
+inline Tensor max_pool2d(const Tensor& input, IntPair kernel_size) {
+    return max_pool2d(input, kernel_size, kernel_size, 0);
 }
 
 namespace autograd {
@@ -119,8 +125,9 @@ private:
 class MaxPool2d : public Module {
 public:
     explicit MaxPool2d(const MaxPool2dOptions& options) : options_(options) {}
-    MaxPool2d(IntPair kernel_size, std::optional<IntPair> stride = std::nullopt, IntPair padding = 0)
-        : options_(MaxPool2dOptions(kernel_size).stride(stride.value_or(kernel_size)).padding(padding)) {}
+    MaxPool2d(IntPair kernel_size) : options_(kernel_size) {}  // NOLINT: stride = kernel size
+    MaxPool2d(IntPair kernel_size, IntPair stride, IntPair padding = 0)
+        : options_(MaxPool2dOptions(kernel_size).stride(stride).padding(padding)) {}
     Tensor forward(const Tensor& x) override {
         return max_pool2d(x, options_.kernel_size(), options_.stride(), options_.padding());
     }
