@@ -6,6 +6,7 @@
 namespace tinytorch_test_matchers {
 inline auto Contains(const std::string& s) { return Catch::Matchers::ContainsSubstring(s); }
 }  // namespace tinytorch_test_matchers
+using Catch::Approx;
 #else
 #include <catch2/catch.hpp>
 namespace tinytorch_test_matchers {

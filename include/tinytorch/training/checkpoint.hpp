@@ -16,10 +16,10 @@
 
 namespace tinytorch::train {
 
-/// A float as text that reads back bit-exactly (9 significant digits suffice for float32).
-inline std::string exact_float(double v) {
+/// A number as text that reads back bit-exactly.
+inline std::string exact_float(double v) {  // %.17g: a double reads back bit-exactly
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%.9g", v);
+    std::snprintf(buf, sizeof buf, "%.17g", v);
     return buf;
 }
 
@@ -65,7 +65,7 @@ inline void load_checkpoint(Trainer& trainer, const std::string& path, bool stri
     }
     trainer.model().load_state_dict(model_state, strict);
     trainer.optimizer().load_state_dict(optimizer_state);
-    trainer.optimizer().set_lr(std::stof(meta["lr"]));
+    trainer.optimizer().set_lr(std::stod(meta["lr"]));
     trainer.set_epoch(std::stoll(meta["epoch"]));
     trainer.set_step(std::stoll(meta["step"]));
     default_generator().set_state(meta["rng"]);

@@ -25,7 +25,7 @@ public:
     /// Advance one epoch (or one step, for per-step schedules) and set the new lr.
     virtual void step() {
         ++last_step_;
-        optimizer_.set_lr(static_cast<float>(lr_at(last_step_)));
+        optimizer_.set_lr(lr_at(last_step_));
     }
     /// The lr after `step` calls to step().
     virtual double lr_at(int64_t step) const = 0;
@@ -40,12 +40,12 @@ public:
     virtual void load_state_dict(const std::map<std::string, std::string>& state) {
         last_step_ = std::stoll(require(state, "last_step"));
         base_lr_ = std::stod(require(state, "base_lr"));
-        optimizer_.set_lr(static_cast<float>(lr_at(last_step_)));
+        optimizer_.set_lr(lr_at(last_step_));
     }
 
 protected:
     /// Call at the end of a derived constructor: epoch 0 uses lr_at(0).
-    void start() { optimizer_.set_lr(static_cast<float>(lr_at(0))); }
+    void start() { optimizer_.set_lr(lr_at(0)); }
     static std::string fmt_double(double v) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.17g", v);
@@ -150,7 +150,7 @@ public:
             bad_epochs_ = 0;
         }
         if (bad_epochs_ > patience_) {
-            optimizer_.set_lr(static_cast<float>(std::max(min_lr_, optimizer_.lr() * factor_)));
+            optimizer_.set_lr(std::max(min_lr_, optimizer_.lr() * factor_));
             cooldown_left_ = cooldown_;
             bad_epochs_ = 0;
         }
@@ -170,7 +170,7 @@ public:
         best_ = std::stod(require(s, "best"));
         bad_epochs_ = std::stoll(require(s, "bad_epochs"));
         cooldown_left_ = std::stoll(require(s, "cooldown_left"));
-        optimizer_.set_lr(static_cast<float>(std::stod(require(s, "lr"))));
+        optimizer_.set_lr(std::stod(require(s, "lr")));
     }
 
 private:

@@ -12,8 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "tinytorch/activations/activations.hpp"
 #include "tinytorch/autograd/autograd.hpp"
+#include "tinytorch/dataloader/dataloader.hpp"
 #include "tinytorch/layers/layers.hpp"
+#include "tinytorch/losses/losses.hpp"
 #include "tinytorch/optimizers/optimizers.hpp"
 #include "tinytorch/training/clip_grad.hpp"
 #include "tinytorch/training/metrics_log.hpp"
