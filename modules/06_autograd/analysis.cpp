@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <unordered_set>
 #include <vector>
@@ -25,17 +26,17 @@ double seconds_now() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-/// Median wall time of `reps` runs of f (after one warm-up run).
-double median_time(int reps, const std::function<void()>& f) {
+/// Best (minimum) wall time of `reps` runs of f after one warm-up run. The minimum, not the
+/// median: on a shared machine the other runs measure the neighbours, not our code.
+double best_time(int reps, const std::function<void()>& f) {
     f();
-    std::vector<double> t;
+    double best = 1e30;
     for (int i = 0; i < reps; ++i) {
         double start = seconds_now();
         f();
-        t.push_back(seconds_now() - start);
+        best = std::min(best, seconds_now() - start);
     }
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
+    return best;
 }
 
 struct GraphSize {
@@ -81,8 +82,11 @@ void recursive_backward(const Tensor& t, const Tensor& g, int64_t& rule_calls, T
 
 }  // namespace
 
-int main() {
-    std::printf("Module 06 · Autograd — analysis (threads: %d)\n\n", get_num_threads());
+int main(int argc, char** argv) {
+    // One thread by default: timings on a shared machine are steadier; pass a number for more.
+    set_num_threads(argc > 1 ? std::atoi(argv[1]) : 1);
+    std::printf("Module 06 · Autograd — analysis (threads: %d; usage: analysis_06_autograd [threads])\n\n",
+                get_num_threads());
 
     // ---- 1. forward vs backward for an MLP step ---------------------------------------------------
     const int64_t batch = 128, in = 784, hidden = 256, classes = 10;
@@ -96,29 +100,35 @@ int main() {
         return nn::functional::cross_entropy(h.matmul(w2) + b2, target);
     };
     const double gemm_flops = 2.0 * batch * (in * hidden + hidden * classes);
-    double t_fwd = median_time(20, [&] { forward(); });
-    double t_fwd_nograd = median_time(20, [&] {
-        NoGradGuard guard;
-        forward();
-    });
-    std::vector<double> bwd;  // backward alone: build a fresh graph, time only loss.backward()
-    for (int rep = 0; rep < 21; ++rep) {
-        Tensor loss = forward();
+    // Interleaved repetitions (forward, backward, no-grad forward), so that a busy machine
+    // slows all three alike; the best of each is reported.
+    std::vector<double> fwd, bwd, fwd_nograd;
+    for (int rep = 0; rep < 25; ++rep) {
         double start = seconds_now();
+        Tensor loss = forward();
+        fwd.push_back(seconds_now() - start);
+        start = seconds_now();
         loss.backward();
         bwd.push_back(seconds_now() - start);
         for (Tensor* p : {&w1, &b1, &w2, &b2}) p->zero_grad();
+        start = seconds_now();
+        {
+            NoGradGuard guard;
+            forward();
+        }
+        fwd_nograd.push_back(seconds_now() - start);
     }
-    std::sort(bwd.begin(), bwd.end());
-    const double t_bwd = bwd[bwd.size() / 2];
+    auto best = [](const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); };
+    const double t_fwd = best(fwd), t_bwd = best(bwd), t_fwd_nograd = best(fwd_nograd);
     std::printf("1. One step of an MLP %lld -> %lld -> %lld, batch %lld (GEMM work: %.1f MFLOP forward)\n",
                 (long long)in, (long long)hidden, (long long)classes, (long long)batch, gemm_flops / 1e6);
-    std::printf("   %-34s %10s %12s\n", "pass", "time (ms)", "GFLOP/s");
+    std::printf("   %-34s %10s %12s\n", "pass (best of 25)", "time (ms)", "GFLOP/s");
     std::printf("   %-34s %10.3f %12.2f\n", "forward, recording the graph", t_fwd * 1e3, gemm_flops / t_fwd / 1e9);
     std::printf("   %-34s %10.3f %12.2f\n", "forward under NoGradGuard", t_fwd_nograd * 1e3,
                 gemm_flops / t_fwd_nograd / 1e9);
     std::printf("   %-34s %10.3f %12.2f\n", "backward", t_bwd * 1e3, 2.0 * gemm_flops / t_bwd / 1e9);
-    std::printf("   backward / forward = %.2f  (each GEMM needs two in backward: g@W^T and x^T@g)\n\n",
+    std::printf("   backward / forward = %.2f  (a GEMM needs two GEMMs back, g@W^T and x^T@g; the first\n"
+                "   layer needs only x^T@g because the data x needs no gradient)\n\n",
                 t_bwd / t_fwd);
 
     // ---- 2. the graph one step records ------------------------------------------------------------
@@ -163,16 +173,16 @@ int main() {
         std::printf("   %4d %14.0f %14lld %12.3f %12lld %12.3f\n", L, naive_grad.item(), (long long)calls,
                     t_naive * 1e3, (long long)autograd::last_backward_stats().rule_calls, t_engine * 1e3);
     }
-    std::printf("   the recursion runs 2^(L+1) - 1 rules; the engine runs each node once.\n\n");
+    std::printf("   the recursion runs 2^L - 1 rules; the engine runs each node once.\n\n");
 
     // ---- 4. matmul backward: one folded GEMM vs a batch of GEMMs and a sum ------------------------------
-    const int64_t B = 32, T = 64, K = 256, N = 256;
+    const int64_t B = 16, T = 64, K = 256, N = 256;
     Tensor a = randn({B, T, K}, gen), gout = randn({B, T, N}, gen);
-    double t_general = median_time(5, [&] { a.transpose(-1, -2).matmul(gout).sum_to({K, N}); });
-    double t_folded = median_time(5, [&] { a.reshape({-1, K}).t().matmul(gout.reshape({-1, N})); });
+    double t_general = best_time(7, [&] { a.transpose(-1, -2).matmul(gout).sum_to({K, N}); });
+    double t_folded = best_time(7, [&] { a.reshape({-1, K}).t().matmul(gout.reshape({-1, N})); });
     std::printf("4. dW of a shared weight, x [%lld, %lld, %lld], W [%lld, %lld]\n", (long long)B, (long long)T,
                 (long long)K, (long long)K, (long long)N);
-    std::printf("   %-44s %10s\n", "rule", "time (ms)");
+    std::printf("   %-44s %10s\n", "rule (best of 7)", "time (ms)");
     std::printf("   %-44s %10.3f\n", "general: B GEMMs x^T@g, then sum over B", t_general * 1e3);
     std::printf("   %-44s %10.3f\n", "fast path: one [K, B*T] @ [B*T, N] GEMM", t_folded * 1e3);
     std::printf("   speed-up %.1fx, and no [B, K, N] temporary (%.1f MiB)\n", t_general / t_folded,

@@ -150,7 +150,7 @@ TEST_CASE("requires_grad_ on a result of an operation is a ValueError with a hin
 
 TEST_CASE("a graph with two to the twenty paths runs each of its twenty nodes once", "[06_autograd]") {
     // y = y + y twenty times: 2^20 paths from x to y, but only 20 nodes. A per-path
-    // recursive backward (the original TinyTorch) would run ~2^21 rules here.
+    // recursive backward (the original TinyTorch) would run 2^20 - 1 rules here.
     Tensor x = Tensor({1.f}).requires_grad_();
     Tensor y = x;
     for (int i = 0; i < 20; ++i) y = y + y;
