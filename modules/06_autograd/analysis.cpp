@@ -44,25 +44,25 @@ struct GraphSize {
     int64_t activation_bytes = 0;  ///< storages of non-leaf inputs and saved tensors
 };
 
-/// Walk the graph behind `root` (iteratively) and measure what it keeps alive.
+/// Visit the graph behind `root` breadth-first and measure what it keeps alive.
 GraphSize measure_graph(const Tensor& root) {
     GraphSize size;
-    std::unordered_set<const autograd::Node*> seen;
     std::unordered_set<const Storage*> buffers;
-    std::vector<const autograd::Node*> stack{root.grad_fn().get()};
-    while (!stack.empty()) {
-        const autograd::Node* node = stack.back();
-        stack.pop_back();
-        if (!node || !seen.insert(node).second) continue;
-        ++size.nodes;
-        for (const Tensor& t : node->saved)
-            if (buffers.insert(t.storage().get()).second) size.activation_bytes += t.storage()->nbytes();
-        for (const Tensor& t : node->inputs) {
+    auto count_buffer = [&](const Tensor& t) {
+        if (buffers.insert(t.storage().get()).second) size.activation_bytes += t.storage()->nbytes();
+    };
+    std::vector<const autograd::Node*> queue;
+    std::unordered_set<const autograd::Node*> queued;
+    if (root.grad_fn()) queue.push_back(root.grad_fn().get());
+    for (size_t k = 0; k < queue.size(); ++k) {
+        for (const Tensor& t : queue[k]->saved) count_buffer(t);
+        for (const Tensor& t : queue[k]->inputs) {
             if (t.is_leaf()) continue;  // parameters and data exist anyway
-            if (buffers.insert(t.storage().get()).second) size.activation_bytes += t.storage()->nbytes();
-            stack.push_back(t.grad_fn().get());
+            count_buffer(t);
+            if (queued.insert(t.grad_fn().get()).second) queue.push_back(t.grad_fn().get());
         }
     }
+    size.nodes = static_cast<int64_t>(queue.size());
     return size;
 }
 
