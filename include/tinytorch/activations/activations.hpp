@@ -4,6 +4,7 @@
 // nn:: functor classes. Include this, not the files one by one.
 #pragma once
 #include "tinytorch/tensor/tensor.hpp"
+#include "tinytorch/activations/vector_math.hpp"
 #include "tinytorch/activations/relu.hpp"
 #include "tinytorch/activations/sigmoid.hpp"
 #include "tinytorch/activations/tanh.hpp"

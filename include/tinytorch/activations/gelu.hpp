@@ -1,10 +1,12 @@
 // include/tinytorch/activations/gelu.hpp
 // Module 02 · Activations — lesson: modules/02_activations/README.md §4
 #pragma once
+#include <Eigen/Core>
 #include <cmath>
 #include <string>
 #include <string_view>
 
+#include "tinytorch/activations/vector_math.hpp"
 #include "tinytorch/tensor/tensor.hpp"
 
 namespace tinytorch {
@@ -31,10 +33,14 @@ inline Tensor gelu(const Tensor& x, std::string_view approximate = "none") {
     if (mode == 0) {
         constexpr float inv_sqrt2 = 0.70710678118654752440f;
         out = detail::map_unary(x, [](float v) { return 0.5f * v * (1.0f + std::erf(v * inv_sqrt2)); });
-    } else {
-        constexpr float sqrt_2_over_pi = 0.79788456080286535588f, kappa = 0.044715f;
-        out = detail::map_unary(x, [](float v) {
-            return 0.5f * v * (1.0f + std::tanh(sqrt_2_over_pi * (v + kappa * v * v * v)));
+    } else {  // no SIMD erf at hand, but a SIMD tanh: this is why the approximation is fast
+        out = detail::map_runs(x, [](const float* in, float* o, int64_t n) {
+            const float sqrt_2_over_pi = 0.79788456080286535588f, kappa = 0.044715f;
+            Eigen::Map<const Eigen::ArrayXf> xs(in, n);
+            Eigen::Map<Eigen::ArrayXf> ys(o, n);
+            ys = sqrt_2_over_pi * (xs + kappa * xs.cube());
+            detail::tanh_into(o, o, n);
+            ys = 0.5f * xs * (1.0f + ys);
         });
     }
     if (autograd::wants_grad(x)) autograd::record(out, "gelu", {x}, {}, {mode});

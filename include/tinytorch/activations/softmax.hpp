@@ -4,12 +4,16 @@
 // softmax_naive  — the definition written with tensor ops: max, sub, exp, sum, div.
 // softmax        — the same numbers from one fused kernel (detail::softmax_forward): two reads
 //                  of x, one write of y, no temporaries, one autograd node. The kernel also
-//                  serves log_softmax (log_softmax.hpp) and the cross-entropy loss (module 04).
+//                  serves log_softmax (log_softmax.hpp); module 04's cross-entropy repeats its
+//                  row loop (max, exp, sum) to get the loss in the same pass.
 #pragma once
+#include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "tinytorch/activations/vector_math.hpp"
 #include "tinytorch/tensor/tensor.hpp"
 
 namespace tinytorch {
@@ -32,26 +36,20 @@ namespace detail {
 /// x, y are [rows, n] and the softmax runs along the last (contiguous) dim.
 inline void softmax_lastdim(const float* x, float* y, int64_t rows, int64_t n, bool log) {
     // BEGIN SOLUTION: detail::softmax_lastdim (§6)
-    // Per row: pass 1 finds the max, pass 2 writes e = exp(x - max) and sums it, pass 3 scales
-    // (softmax: y = e / sum) or rewrites (log-softmax: y = (x - max) - log(sum)).
+    // Per row: find the max, write z = x - max into y, exponentiate in place (SIMD), sum, then
+    // scale (softmax: y = e / sum) or rewrite (log-softmax: y = z - log(sum)). The row stays in L1.
     parallel_for(rows, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(n, 1)), [&](int64_t lo, int64_t hi) {
         for (int64_t r = lo; r < hi; ++r) {
-            const float* xr = x + r * n;
-            float* yr = y + r * n;
-            float m = xr[0];
-            for (int64_t i = 1; i < n; ++i) m = xr[i] > m ? xr[i] : m;  // a NaN in the row ends up in every output
-            float s = 0.0f;
-            for (int64_t i = 0; i < n; ++i) {
-                yr[i] = std::exp(xr[i] - m);  // exponent <= 0: no overflow
-                s += yr[i];
-            }
-            if (log) {
-                const float log_s = std::log(s);  // s >= 1 (the max contributes e^0): no log(0)
-                for (int64_t i = 0; i < n; ++i) yr[i] = (xr[i] - m) - log_s;
-            } else {
-                const float inv = 1.0f / s;
-                for (int64_t i = 0; i < n; ++i) yr[i] *= inv;
-            }
+            Eigen::Map<const Eigen::ArrayXf> xr(x + r * n, n);
+            Eigen::Map<Eigen::ArrayXf> yr(y + r * n, n);
+            const float m = xr.maxCoeff();  // a NaN in the row ends up in every output of the row
+            yr = xr - m;                    // every exponent <= 0: no overflow
+            exp_into(yr.data(), yr.data(), n);
+            const float s = yr.sum();       // >= 1: the max contributes e^0
+            if (log)
+                yr = (xr - m) - std::log(s);
+            else
+                yr *= 1.0f / s;
         }
     });
     // END SOLUTION
@@ -62,35 +60,33 @@ inline void softmax_lastdim(const float* x, float* y, int64_t rows, int64_t n, b
 inline void softmax_strided(const float* x, float* y, int64_t outer, int64_t n, int64_t inner, bool log) {
     // BEGIN SOLUTION: detail::softmax_strided (§6)
     // The trick: walk k (the softmax dim) in the OUTER loop and the `inner` positions in the inner
-    // loop, so every inner loop reads contiguous memory; running max and sum live in [inner] buffers.
+    // loop (as whole-row Eigen expressions), so every inner loop reads contiguous memory; running
+    // max and sum live in [inner] buffers.
     // (Looping over one column at a time would jump `inner` floats per read: a cache miss each.)
+    using Row = Eigen::Map<Eigen::ArrayXf>;
+    using ConstRow = Eigen::Map<const Eigen::ArrayXf>;
     parallel_for(outer, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(n * inner, 1)),
                  [&](int64_t lo, int64_t hi) {
-                     std::vector<float> m(inner), s(inner);
+                     Eigen::ArrayXf m(inner), s(inner);  // running max and sum, one per inner position
                      for (int64_t o = lo; o < hi; ++o) {
                          const float* xo = x + o * n * inner;
                          float* yo = y + o * n * inner;
-                         for (int64_t j = 0; j < inner; ++j) m[j] = xo[j];
-                         for (int64_t k = 1; k < n; ++k)
-                             for (int64_t j = 0; j < inner; ++j) {
-                                 const float v = xo[k * inner + j];
-                                 m[j] = v > m[j] ? v : m[j];
-                             }
-                         std::fill(s.begin(), s.end(), 0.0f);
-                         for (int64_t k = 0; k < n; ++k)
-                             for (int64_t j = 0; j < inner; ++j) {
-                                 yo[k * inner + j] = std::exp(xo[k * inner + j] - m[j]);
-                                 s[j] += yo[k * inner + j];
-                             }
+                         m = ConstRow(xo, inner);
+                         for (int64_t k = 1; k < n; ++k) m = m.max(ConstRow(xo + k * inner, inner));
+                         s.setZero();
+                         for (int64_t k = 0; k < n; ++k) {
+                             Row yk(yo + k * inner, inner);
+                             yk = ConstRow(xo + k * inner, inner) - m;
+                             exp_into(yk.data(), yk.data(), inner);
+                             s += yk;
+                         }
                          if (log) {
-                             for (int64_t j = 0; j < inner; ++j) s[j] = std::log(s[j]);
+                             s = s.log();
                              for (int64_t k = 0; k < n; ++k)
-                                 for (int64_t j = 0; j < inner; ++j)
-                                     yo[k * inner + j] = (xo[k * inner + j] - m[j]) - s[j];
+                                 Row(yo + k * inner, inner) = (ConstRow(xo + k * inner, inner) - m) - s;
                          } else {
-                             for (int64_t j = 0; j < inner; ++j) s[j] = 1.0f / s[j];
-                             for (int64_t k = 0; k < n; ++k)
-                                 for (int64_t j = 0; j < inner; ++j) yo[k * inner + j] *= s[j];
+                             s = s.inverse();
+                             for (int64_t k = 0; k < n; ++k) Row(yo + k * inner, inner) *= s;
                          }
                      }
                  });

@@ -1,9 +1,12 @@
 // include/tinytorch/losses/bce_with_logits_loss.hpp
 // Module 04 · Losses — lesson: modules/04_losses/README.md §6
 #pragma once
+#include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <string>
 
+#include "tinytorch/activations/vector_math.hpp"
 #include "tinytorch/losses/bce_loss.hpp"
 #include "tinytorch/losses/reduction.hpp"
 
@@ -25,12 +28,18 @@ inline Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor
     const float* px = x.data_ptr();
     const float* pt = t.data_ptr();
     float* pl = per.data_ptr();
-    tinytorch::detail::parallel_for(per.numel(), [&](int64_t lo, int64_t hi) {
-        for (int64_t i = lo; i < hi; ++i) {
-            const float v = px[i];
-            // -[t·log σ(v) + (1-t)·log(1-σ(v))], with log σ(v) = -log(1+e^{-v}) rewritten so exp
-            // only sees -|v| <= 0, and log1p keeping precision when e^{-|v|} is tiny.
-            pl[i] = std::max(v, 0.0f) - v * pt[i] + std::log1p(std::exp(-std::fabs(v)));
+    // -[t·log σ(x) + (1-t)·log(1-σ(x))] rewritten so exp only sees -|x| <= 0 (no overflow), and
+    // log1p keeps precision when e^{-|x|} is tiny. Blocks of 4096 stay in L1 across the passes.
+    namespace td = tinytorch::detail;
+    const int64_t count = per.numel(), block = td::kRunBlock, blocks = (count + block - 1) / block;
+    td::parallel_for(blocks, std::max<int64_t>(1, td::kParallelGrain / block), [&](int64_t lo, int64_t hi) {
+        for (int64_t b = lo; b < hi; ++b) {
+            const int64_t begin = b * block, len = std::min(block, count - begin);
+            Eigen::Map<const Eigen::ArrayXf> xb(px + begin, len), tb(pt + begin, len);
+            Eigen::Map<Eigen::ArrayXf> ob(pl + begin, len);
+            ob = -xb.abs();
+            td::exp_into(ob.data(), ob.data(), len);  // e^{-|x|} in [0, 1]
+            ob = xb.max(0.0f) - xb * tb + ob.log1p();
         }
     });
     Tensor out = apply_reduction(per, reduction, "binary_cross_entropy_with_logits");

@@ -6,6 +6,7 @@
 // cross_entropy       — one fused pass per row: log-sum-exp, the target's logit and (with label
 //                       smoothing) the row sum; one node that saves the softmax for backward.
 #pragma once
+#include <Eigen/Core>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -65,26 +66,21 @@ inline Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reductio
     float* pp = keep ? probs.data_ptr() : nullptr;
     float* pl = per.data_ptr();
     tinytorch::detail::parallel_for(n, std::max<int64_t>(1, tinytorch::detail::kParallelGrain / c), [&](int64_t lo, int64_t hi) {
+        std::vector<float> scratch(pp ? 0 : c);  // e^{x-m} of one row when probs are not kept
         for (int64_t i = lo; i < hi; ++i) {
-            const float* xr = px + i * c;
-            float m = xr[0];
-            for (int64_t j = 1; j < c; ++j) m = xr[j] > m ? xr[j] : m;
-            float s = 0.0f, shifted_sum = 0.0f;  // Σ e^{x-m} and Σ (x-m)
-            for (int64_t j = 0; j < c; ++j) {
-                const float e = std::exp(xr[j] - m);
-                s += e;
-                shifted_sum += xr[j] - m;
-                if (pp) pp[i * c + j] = e;
-            }
-            const float log_s = std::log(s);  // lse = m + log_s; work with x - m to keep precision
-            float loss = log_s - (xr[classes[i]] - m);
+            Eigen::Map<const Eigen::ArrayXf> xr(px + i * c, c);
+            Eigen::Map<Eigen::ArrayXf> er(pp ? pp + i * c : scratch.data(), c);
+            const float m = xr.maxCoeff();
+            er = xr - m;  // <= 0: no overflow; work with x - m, not lse = m + log s, to keep precision
+            const float shifted_sum = eps > 0.0f ? er.sum() : 0.0f;  // Σ_j (x_j - m), for smoothing
+            tinytorch::detail::exp_into(er.data(), er.data(), c);
+            const float s = er.sum();
+            const float log_s = std::log(s);
+            float loss = log_s - (xr[classes[i]] - m);  // -log_softmax(x)[target]
             if (eps > 0.0f)  // skipped at ε = 0 so a masked -inf logit cannot turn 0·inf into NaN
                 loss = (1.0f - eps) * loss + eps * (log_s - shifted_sum / static_cast<float>(c));
             pl[i] = loss;
-            if (pp) {
-                const float inv = 1.0f / s;
-                for (int64_t j = 0; j < c; ++j) pp[i * c + j] *= inv;
-            }
+            if (pp) er *= 1.0f / s;  // probs = softmax(x), what backward needs
         }
     });
     Tensor out = apply_reduction(per, reduction, "cross_entropy");
