@@ -83,9 +83,9 @@ int main(int argc, char** argv) {
     std::printf("\nPart B: the same perceptron, trained (%d epochs, SGD lr 0.1)\n", epochs);
     auto net = make_perceptron();
     optim::SGD sgd(net->parameters(), optim::SGDOptions(0.1));
-    train::Trainer trainer(*net, sgd, loss_fn);
+    train::Trainer trainer(*net, sgd, loss_fn, train::TrainerOptions{.progress = false});
     train::MetricsLog log;
-    auto rows = trainer.fit(train_loader, test_loader, epochs, &log);
+    milestone::fit_epochs(trainer, train_loader, test_loader, epochs, log, "training");
     train::EpochStats test = trainer.evaluate(test_loader);
 
     auto& lin = net->at<nn::Linear>(0);

@@ -40,10 +40,11 @@ static Result train_model(nn::Module& net, data::DataLoader& train_loader, data:
                           const char* label) {
     nn::BCELoss bce;
     optim::SGD sgd(net.parameters(), optim::SGDOptions(0.5).momentum(0.9));
-    train::Trainer trainer(net, sgd, [&](const Tensor& p, const Tensor& y) { return bce(p, y); });
+    train::Trainer trainer(net, sgd, [&](const Tensor& p, const Tensor& y) { return bce(p, y); },
+                           train::TrainerOptions{.progress = false});
     Result r;
     std::printf("%s\n", label);
-    trainer.fit(train_loader, test_loader, epochs, &r.log);
+    milestone::fit_epochs(trainer, train_loader, test_loader, epochs, r.log, "training");
     r.train_acc = trainer.evaluate(train_loader).accuracy;
     train::EpochStats test = trainer.evaluate(test_loader);
     r.test_acc = test.accuracy;

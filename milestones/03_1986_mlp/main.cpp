@@ -60,9 +60,12 @@ static PartResult run(const std::string& name, data::TensorDataset train_set, da
     nn::CrossEntropyLoss ce;
     optim::Adam adam(net.parameters(), optim::AdamOptions(lr));
     optim::CosineWarmupLR schedule(adam, epochs, 0, lr * 0.02);  // per epoch: cosine from lr down to lr/50
-    train::Trainer trainer(net, adam, [&](const Tensor& out, const Tensor& y) { return ce(out, y); });
+    const bool small = train_set.size() < 10000;  // small: one bar over epochs; large: a bar per epoch
+    train::Trainer trainer(net, adam, [&](const Tensor& out, const Tensor& y) { return ce(out, y); },
+                           train::TrainerOptions{.progress = !small});
     trainer.set_scheduler(&schedule);
-    trainer.fit(train_loader, test_loader, epochs, &r.log);
+    if (small) milestone::fit_epochs(trainer, train_loader, test_loader, epochs, r.log, "training");
+    else trainer.fit(train_loader, test_loader, epochs, &r.log);
     const auto& last = r.log.rows().back();
     std::printf("  test accuracy %s, test loss %s\n", milestone::pct(last.at("val_acc")).c_str(),
                 milestone::num(last.at("val_loss")).c_str());

@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "tinytorch/tensor/tensor.hpp"
+#include "tinytorch/training/metrics_log.hpp"
+#include "tinytorch/training/progress_bar.hpp"
 
 #ifndef TINYTORCH_SOURCE_DIR
 #define TINYTORCH_SOURCE_DIR "."
@@ -117,17 +119,41 @@ inline void require(const std::string& milestone, const std::vector<std::pair<st
 // ---- reporting ---------------------------------------------------------------------------------
 
 /// A two-column results table:  | what | value |
+/// Characters on screen of a UTF-8 string (continuation bytes do not count).
+inline size_t display_width(const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
 inline void print_table(const std::string& title, const std::vector<std::pair<std::string, std::string>>& rows) {
     size_t w1 = 4, w2 = 5;
-    for (const auto& [k, v] : rows) { w1 = std::max(w1, k.size()); w2 = std::max(w2, v.size()); }
+    for (const auto& [k, v] : rows) { w1 = std::max(w1, display_width(k)); w2 = std::max(w2, display_width(v)); }
     std::string line = "+" + std::string(w1 + 2, '-') + "+" + std::string(w2 + 2, '-') + "+";
     std::printf("\n%s\n%s\n", title.c_str(), line.c_str());
-    for (const auto& [k, v] : rows) std::printf("| %-*s | %*s |\n", int(w1), k.c_str(), int(w2), v.c_str());
+    for (const auto& [k, v] : rows)
+        std::printf("| %s%s | %s%s |\n", k.c_str(), std::string(w1 - display_width(k), ' ').c_str(),
+                    std::string(w2 - display_width(v), ' ').c_str(), v.c_str());
     std::printf("%s\n", line.c_str());
 }
 
 inline std::string pct(double fraction) { char b[32]; std::snprintf(b, sizeof b, "%.2f%%", 100.0 * fraction); return b; }
 inline std::string num(double v, int digits = 4) { char b[32]; std::snprintf(b, sizeof b, "%.*f", digits, v); return b; }
+
+// ---- training with one progress bar over the epochs ----------------------------------------------
+
+/// trainer.fit(...) for small problems: one bar that advances per epoch (the trainer's own
+/// per-batch bar should be off), showing the latest train loss and test accuracy.
+template <typename Trainer, typename TrainLoader, typename TestLoader>
+void fit_epochs(Trainer& trainer, TrainLoader& train_loader, TestLoader& test_loader, int epochs,
+                tinytorch::train::MetricsLog& log, const std::string& label) {
+    tinytorch::train::ProgressBar bar(epochs, label);
+    for (int e = 0; e < epochs; ++e) {
+        auto rows = trainer.fit(train_loader, test_loader, 1, &log);
+        bar.update(1, fmt("loss ", num(rows.back().at("train_loss")), "  test acc ", pct(rows.back().at("val_acc"))));
+    }
+    bar.close();
+}
 
 /// confusion[true][predicted] counts.
 inline std::vector<std::vector<int64_t>> confusion_matrix(const std::vector<int>& truth, const std::vector<int>& pred,
