@@ -346,3 +346,18 @@ TEST_CASE("rules run with grad mode off and backward restores it", "[06_autograd
     CHECK_FALSE(x.grad().requires_grad());
     CHECK(x.grad().grad_fn() == nullptr);
 }
+
+// ---- the contract with modules 01-05 ----------------------------------------------------------------
+
+TEST_CASE("including autograd installs the engine and a rule for every op of the table", "[06_autograd]") {
+    CHECK(autograd::engine_hook() == &autograd::run_backward);
+    // docs/architecture.md section 3, in the table's order
+    for (const char* op : {"add", "sub", "mul", "div", "maximum", "minimum", "add_scalar", "mul_scalar", "neg", "abs",
+                           "log", "exp", "sqrt", "pow", "clamp", "masked_fill", "where", "matmul", "reshape",
+                           "permute", "expand", "select", "slice", "index_select", "clone", "cat", "sum", "max",
+                           "min", "relu", "sigmoid", "tanh", "gelu", "softmax", "log_softmax", "cross_entropy",
+                           "nll_loss", "bce_with_logits"}) {
+        INFO("op " << op);
+        CHECK(autograd::rule_registry().count(op) == 1);
+    }
+}
