@@ -67,6 +67,21 @@ TEST_CASE("sum reads transposed and sliced tensors correctly", "[01_tensor]") {
     CHECK(Tensor({1.f, 2.f}).expand({3, 2}).sum(0).to_vector() == Floats{3, 6});
 }
 
+TEST_CASE("reductions of permuted views match reductions of their contiguous copies", "[01_tensor]") {
+    Tensor y = counting().permute({2, 1, 0});  // strides [1, 4, 12]: reduced dims are visited in memory order
+    CHECK(equal(y.sum({0, 2}), y.contiguous().sum({0, 2})));
+    CHECK(y.sum({0, 2}).to_vector() == Floats{60, 92, 124});
+    CHECK(equal(y.sum({0, 2}, true), y.contiguous().sum({0, 2}, true)));
+    CHECK(y.sum().item() == 276.f);
+    CHECK(allclose(y.var({0, 2}), y.contiguous().var({0, 2})));
+    CHECK(allclose(y.mean({2, 0}, true), y.contiguous().mean({0, 2}, true)));
+    manual_seed(32);
+    Tensor a = rand({300, 200});
+    CHECK_THAT(a.t().sum().item(), WithinRel(double(a.sum().item()), 1e-5));
+    CHECK(allclose(a.t().sum(0), a.sum(1), 1e-5f, 1e-5f));
+    CHECK(allclose(a.t().sum(1), a.sum(0), 1e-5f, 1e-5f));
+}
+
 TEST_CASE("sum of a 0-dim tensor over dim 0 is the value", "[01_tensor]") {
     Tensor s = scalar_tensor(5.f);
     CHECK(s.sum(0).item() == 5.f);
