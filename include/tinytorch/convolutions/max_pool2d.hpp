@@ -8,6 +8,7 @@
 // Records "max_pool2d" (input x; saved indices; ints kh, kw, sh, sw, ph, pw).
 #pragma once
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
@@ -19,6 +20,38 @@
 #include "tinytorch/layers/module.hpp"
 
 namespace tinytorch {
+namespace detail {
+
+/// GCC keeps `v > best ? v : best` on floats as a branch (a float compare "might trap"), and a
+/// branch on "is this the new maximum?" is mispredicted half the time on real data. Allowing it
+/// to ignore traps lets it turn the loop below into vector blends (clang does so by default).
+#if defined(__GNUC__) && !defined(__clang__)
+#define TINYTORCH_VECTORIZE_COMPARES __attribute__((optimize("no-trapping-math", "tree-vectorize", "vect-cost-model=dynamic")))
+#else
+#define TINYTORCH_VECTORIZE_COMPARES
+#endif
+
+/// The fast path for the common 2x2 window with stride 2 and no padding, one output row:
+/// rows r0, r1 of the input -> Wo maxima and their flat indices (`row_at` = index of r0[0],
+/// `W` = input width). Same rule as the general loop: the first maximum wins, NaN propagates.
+TINYTORCH_VECTORIZE_COMPARES
+inline void max_pool2d_2x2_row(const float* __restrict r0, const float* __restrict r1, float* __restrict out,
+                               float* __restrict idx, int Wo, float row_at, float W) {
+    for (int ox = 0; ox < Wo; ++ox) {
+        const float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+        float best = a, at = 0.0f;  // the winner and its offset inside the window
+        bool take = (b > best) | (b != b);  // b != b: b is NaN
+        best = take ? b : best, at = take ? 1.0f : at;
+        take = (c > best) | (c != c);
+        best = take ? c : best, at = take ? W : at;
+        take = (d > best) | (d != d);
+        best = take ? d : best, at = take ? W + 1.0f : at;
+        out[ox] = best;
+        idx[ox] = row_at + static_cast<float>(2 * ox) + at;
+    }
+}
+
+}  // namespace detail
 
 /// Max pooling and the argmax of every window: {out, indices}, both [N, C, Ho, Wo]; indices hold
 /// iy·W + ix (whole numbers as floats).
@@ -31,27 +64,36 @@ inline std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, In
     const float* px = x.data_ptr();
     float* po = out.data_ptr();
     float* pi = indices.data_ptr();
-    const int64_t HW = g.H * g.W, L = g.Ho * g.Wo;
+    const int64_t W = g.W, HW = g.H * g.W, L = g.Ho * g.Wo;
+    const bool pairs = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0;
     detail::parallel_for(g.N * g.C, std::max<int64_t>(1, detail::kParallelGrain / std::max<int64_t>(1, HW)),
                          [&](int64_t lo, int64_t hi) {
         for (int64_t plane = lo; plane < hi; ++plane) {
             const float* p = px + plane * HW;
+            float* o = po + plane * L;
+            float* oi = pi + plane * L;
             for (int64_t oy = 0; oy < g.Ho; ++oy) {
+                if (pairs) {  // the common 2x2 / stride 2 case: no clipping, vectorised
+                    detail::max_pool2d_2x2_row(p + 2 * oy * W, p + (2 * oy + 1) * W, o + oy * g.Wo, oi + oy * g.Wo,
+                                               static_cast<int>(g.Wo), static_cast<float>(2 * oy * W),
+                                               static_cast<float>(W));
+                    continue;
+                }
                 const int64_t y0 = oy * g.sh - g.ph, ylo = std::max<int64_t>(y0, 0), yhi = std::min(y0 + g.kh, g.H);
                 for (int64_t ox = 0; ox < g.Wo; ++ox) {
-                    const int64_t x0 = ox * g.sw - g.pw, xlo = std::max<int64_t>(x0, 0), xhi = std::min(x0 + g.kw, g.W);
+                    const int64_t x0 = ox * g.sw - g.pw, xlo = std::max<int64_t>(x0, 0), xhi = std::min(x0 + g.kw, W);
                     float best = -std::numeric_limits<float>::infinity();
-                    int64_t at = ylo * g.W + xlo;
+                    int64_t at = ylo * W + xlo;
                     for (int64_t iy = ylo; iy < yhi; ++iy)
                         for (int64_t ix = xlo; ix < xhi; ++ix) {
-                            const float v = p[iy * g.W + ix];
+                            const float v = p[iy * W + ix];
                             if (v > best || std::isnan(v)) {  // strict >: the first maximum wins; NaN propagates
                                 best = v;
-                                at = iy * g.W + ix;
+                                at = iy * W + ix;
                             }
                         }
-                    po[plane * L + oy * g.Wo + ox] = best;
-                    pi[plane * L + oy * g.Wo + ox] = static_cast<float>(at);
+                    o[oy * g.Wo + ox] = best;
+                    oi[oy * g.Wo + ox] = static_cast<float>(at);
                 }
             }
         }
