@@ -7,7 +7,7 @@ using Floats = std::vector<float>;
 
 namespace {
 /// float32 sums of K products: compare with a tolerance that grows with K.
-bool close(const Tensor& a, const Tensor& b) { return allclose(a, b, 1e-4f, 1e-4f); }
+bool close_enough(const Tensor& a, const Tensor& b) { return allclose(a, b, 1e-4f, 1e-4f); }
 }  // namespace
 
 TEST_CASE("matmul of two small matrices matches hand values", "[01_tensor]") {
@@ -37,10 +37,10 @@ TEST_CASE("matmul agrees with the naive loops on random matrices", "[01_tensor]"
     Tensor a = randn({37, 53}), b = randn({53, 29});
     Tensor fast = a.matmul(b), slow = detail::matmul_naive(a, b);
     CHECK(fast.shape() == Shape{37, 29});
-    CHECK(close(fast, slow));
+    CHECK(close_enough(fast, slow));
     CHECK(max_abs_diff(fast, slow) < 1e-4f);
     Tensor big_a = randn({96, 130}), big_b = randn({130, 110});  // big enough for Eigen's blocked kernel
-    CHECK(close(big_a.matmul(big_b), detail::matmul_naive(big_a, big_b)));
+    CHECK(close_enough(big_a.matmul(big_b), detail::matmul_naive(big_a, big_b)));
 }
 
 TEST_CASE("matmul reads transposed operands without copying them first", "[01_tensor]") {
@@ -48,14 +48,14 @@ TEST_CASE("matmul reads transposed operands without copying them first", "[01_te
     Tensor a = randn({6, 4}), b = randn({6, 5}), c = randn({3, 5});
     Tensor at_b = a.t().matmul(b);  // [4, 6] @ [6, 5], a.t() is column-major
     CHECK(at_b.shape() == Shape{4, 5});
-    CHECK(close(at_b, a.t().contiguous().matmul(b)));
-    CHECK(close(at_b, detail::matmul_naive(a.t(), b)));
+    CHECK(close_enough(at_b, a.t().contiguous().matmul(b)));
+    CHECK(close_enough(at_b, detail::matmul_naive(a.t(), b)));
     Tensor b_ct = b.matmul(c.t());  // [6, 5] @ [5, 3]
-    CHECK(close(b_ct, detail::matmul_naive(b, c.t())));
+    CHECK(close_enough(b_ct, detail::matmul_naive(b, c.t())));
     Tensor both = b.t().matmul(a);  // [5, 6] @ [6, 4]
-    CHECK(close(both, detail::matmul_naive(b.t(), a)));
+    CHECK(close_enough(both, detail::matmul_naive(b.t(), a)));
     Tensor tt = c.matmul(b.t()).t();  // ([3, 5] @ [5, 6]).t() == b @ c.t()
-    CHECK(close(tt, b_ct));
+    CHECK(close_enough(tt, b_ct));
 }
 
 TEST_CASE("matmul handles sliced operands with gaps between elements", "[01_tensor]") {
@@ -64,10 +64,10 @@ TEST_CASE("matmul handles sliced operands with gaps between elements", "[01_tens
     Tensor as = a.slice(1, 0, 10, 2);         // [8, 5], column stride 2
     Tensor bs = b.slice(0, 1, 10, 2);         // [5, 12], row stride 24
     Tensor cs = b.slice(1, 2, 9).slice(0, 3, 8);  // [5, 7], offset and row stride 12
-    CHECK(close(as.matmul(bs), detail::matmul_naive(as, bs)));
-    CHECK(close(as.matmul(cs), detail::matmul_naive(as, cs)));
+    CHECK(close_enough(as.matmul(bs), detail::matmul_naive(as, bs)));
+    CHECK(close_enough(as.matmul(cs), detail::matmul_naive(as, cs)));
     Tensor ex = Tensor({1.f, 2.f, 3.f, 4.f, 5.f}).unsqueeze(0).expand({3, 5});  // stride 0 rows
-    CHECK(close(ex.matmul(bs), detail::matmul_naive(ex, bs)));
+    CHECK(close_enough(ex.matmul(bs), detail::matmul_naive(ex, bs)));
 }
 
 TEST_CASE("batched matmul broadcasts batch dims and matches each naive product", "[01_tensor]") {
@@ -78,7 +78,7 @@ TEST_CASE("batched matmul broadcasts batch dims and matches each naive product",
     for (int64_t i = 0; i < 2; ++i)
         for (int64_t j = 0; j < 5; ++j) {
             Tensor expect = detail::matmul_naive(a.index({i, 0}), b[j]);
-            CHECK(close(c.index({i, j}), expect));
+            CHECK(close_enough(c.index({i, j}), expect));
         }
 }
 
@@ -87,10 +87,10 @@ TEST_CASE("a 3-D by 2-D matmul multiplies every batch by the same matrix", "[01_
     Tensor a = randn({4, 3, 5}), w = randn({5, 6});
     Tensor c = a.matmul(w);  // one [12, 5] @ [5, 6] GEMM
     REQUIRE(c.shape() == Shape{4, 3, 6});
-    for (int64_t i = 0; i < 4; ++i) CHECK(close(c[i], detail::matmul_naive(a[i], w)));
+    for (int64_t i = 0; i < 4; ++i) CHECK(close_enough(c[i], detail::matmul_naive(a[i], w)));
     Tensor at = a.transpose(0, 1);  // [3, 4, 5] non-contiguous batch
     Tensor d = at.matmul(w.t().t());
-    for (int64_t i = 0; i < 3; ++i) CHECK(close(d[i], detail::matmul_naive(at[i], w)));
+    for (int64_t i = 0; i < 3; ++i) CHECK(close_enough(d[i], detail::matmul_naive(at[i], w)));
     Tensor e = a.matmul(randn({6, 5}).t());  // transposed right operand
     CHECK(e.shape() == Shape{4, 3, 6});
 }
@@ -100,11 +100,11 @@ TEST_CASE("batched matmul of many small matrices matches per batch results", "[0
     Tensor a = randn({64, 8, 8}), b = randn({64, 8, 8});  // the one-product-per-thread path
     Tensor c = a.matmul(b);
     int bad = 0;
-    for (int64_t i = 0; i < 64; ++i) bad += !close(c[i], detail::matmul_naive(a[i], b[i]));
+    for (int64_t i = 0; i < 64; ++i) bad += !close_enough(c[i], detail::matmul_naive(a[i], b[i]));
     CHECK(bad == 0);
     Tensor bt = b.transpose(1, 2);  // batched transposed operand: q @ k^T in attention
     Tensor d = a.matmul(bt);
-    for (int64_t i = 0; i < 64; i += 9) CHECK(close(d[i], detail::matmul_naive(a[i], b[i].t())));
+    for (int64_t i = 0; i < 64; i += 9) CHECK(close_enough(d[i], detail::matmul_naive(a[i], b[i].t())));
 }
 
 TEST_CASE("matmul with one-dimensional operands drops the added dim", "[01_tensor]") {
@@ -139,8 +139,8 @@ TEST_CASE("matmul with an empty inner dim gives zeros", "[01_tensor]") {
 TEST_CASE("matmul of larger matrices matches the naive loops", "[01_tensor]") {
     manual_seed(27);
     Tensor a = randn({128, 128}), b = randn({128, 128});
-    CHECK(close(a.matmul(b), detail::matmul_naive(a, b)));
+    CHECK(close_enough(a.matmul(b), detail::matmul_naive(a, b)));
     Tensor x = randn({3, 64, 64}), y = randn({3, 64, 64});  // few big batches: Eigen threads each
     Tensor z = x.matmul(y);
-    for (int64_t i = 0; i < 3; ++i) CHECK(close(z[i], detail::matmul_naive(x[i], y[i])));
+    for (int64_t i = 0; i < 3; ++i) CHECK(close_enough(z[i], detail::matmul_naive(x[i], y[i])));
 }

@@ -12,14 +12,14 @@ namespace {
 /// [2, 3] = [[1, 2, 3], [4, 5, 6]]
 Tensor m23() { return Tensor({{1.f, 2.f, 3.f}, {4.f, 5.f, 6.f}}); }
 /// [2, 3, 4] holding 0..23, so x[i, j, k] = 12 i + 4 j + k.
-Tensor counting() { return arange(24.f).reshape({2, 3, 4}); }
+Tensor grid234() { return arange(24.f).reshape({2, 3, 4}); }
 }  // namespace
 
 TEST_CASE("sum over everything gives a 0-dim tensor", "[01_tensor]") {
     Tensor s = m23().sum();
     CHECK(s.dim() == 0);
     CHECK(s.item() == 21.f);
-    CHECK(counting().sum().item() == 276.f);
+    CHECK(grid234().sum().item() == 276.f);
     CHECK(sum(m23()).item() == 21.f);
     CHECK(zeros({0, 3}).sum().item() == 0.f);
     CHECK(scalar_tensor(4.f).sum().item() == 4.f);
@@ -41,7 +41,7 @@ TEST_CASE("sum along one dim removes it unless keepdim", "[01_tensor]") {
 }
 
 TEST_CASE("sum over several dims with and without keepdim", "[01_tensor]") {
-    Tensor x = counting();
+    Tensor x = grid234();
     // sum over i and k of 12 i + 4 j + k = 48 + 32 j + 12
     Tensor s = x.sum({0, 2});
     CHECK(s.shape() == Shape{3});
@@ -60,7 +60,7 @@ TEST_CASE("sum over several dims with and without keepdim", "[01_tensor]") {
 }
 
 TEST_CASE("sum reads transposed and sliced tensors correctly", "[01_tensor]") {
-    Tensor x = counting();
+    Tensor x = grid234();
     CHECK(x.transpose(0, 2).sum(0).to_vector() == x.sum(2).t().contiguous().to_vector());
     CHECK(x.permute({2, 0, 1}).sum({1, 2}).to_vector() == Floats{60, 66, 72, 78});
     CHECK(x.slice(2, 0, 4, 3).sum(-1).to_vector() == Floats{3, 11, 19, 27, 35, 43});
@@ -68,7 +68,7 @@ TEST_CASE("sum reads transposed and sliced tensors correctly", "[01_tensor]") {
 }
 
 TEST_CASE("reductions of permuted views match reductions of their contiguous copies", "[01_tensor]") {
-    Tensor y = counting().permute({2, 1, 0});  // strides [1, 4, 12]: reduced dims are visited in memory order
+    Tensor y = grid234().permute({2, 1, 0});  // strides [1, 4, 12]: reduced dims are visited in memory order
     CHECK(equal(y.sum({0, 2}), y.contiguous().sum({0, 2})));
     CHECK(y.sum({0, 2}).to_vector() == Floats{60, 92, 124});
     CHECK(equal(y.sum({0, 2}, true), y.contiguous().sum({0, 2}, true)));
@@ -113,7 +113,7 @@ TEST_CASE("mean divides the sum by the number of reduced elements", "[01_tensor]
     CHECK(allclose(m.mean(0), Tensor({2.5f, 3.5f, 4.5f})));
     CHECK(allclose(m.mean(1), Tensor({2.f, 5.f})));
     CHECK(m.mean(1, true).shape() == Shape{2, 1});
-    Tensor x = counting();
+    Tensor x = grid234();
     CHECK(allclose(x.mean({0, 2}), Tensor({7.5f, 11.5f, 15.5f})));
     CHECK(x.mean({0, 2}, true).shape() == Shape{1, 3, 1});
     CHECK(allclose(x.mean({1, 2}), Tensor({5.5f, 17.5f})));
@@ -137,7 +137,7 @@ TEST_CASE("max and min along a dim keep or drop it", "[01_tensor]") {
     CHECK(x.min(0).to_vector() == Floats{0, -1, -4});
     CHECK(x.min(1).to_vector() == Floats{-1, -4});
     CHECK(x.min(0, true).shape() == Shape{1, 3});
-    Tensor y = counting();
+    Tensor y = grid234();
     CHECK(y.max(1).shape() == Shape{2, 4});
     CHECK(y.max(1).to_vector() == Floats{8, 9, 10, 11, 20, 21, 22, 23});
     CHECK(y.min(2).to_vector() == Floats{0, 4, 8, 12, 16, 20});
