@@ -8,11 +8,10 @@
 // (positions in the zero padding give 0). col2im is its adjoint: it adds each entry of a
 // column matrix back onto the input position it was copied from — the backward of im2col.
 // Both walk one row of `cols` at a time: for a fixed (c, ky, kx) the valid ox form one
-// contiguous range, so the inner loop is a memcpy (stride 1) or a strided copy.
+// contiguous range, so the inner loop is one vector copy (stride 1) or a strided copy.
 #pragma once
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
 #include "tinytorch/convolutions/conv_geometry.hpp"
@@ -54,7 +53,7 @@ inline void im2col(const float* x, const Conv2dGeometry& g, float* cols) {
                     std::fill(r + v.hi, r + Wo, 0.0f);
                     const float* src = plane + iy * W + xoff;
                     if (g.sw == 1) {
-                        std::memcpy(r + v.lo, src + v.lo, static_cast<size_t>(v.hi - v.lo) * sizeof(float));
+                        for (int64_t ox = v.lo; ox < v.hi; ++ox) r[ox] = src[ox];
                     } else {
                         for (int64_t ox = v.lo; ox < v.hi; ++ox) r[ox] = src[ox * g.sw];
                     }
@@ -94,10 +93,10 @@ inline void col2im(const float* cols, const Conv2dGeometry& g, float* x) {
     // END SOLUTION
 }
 
-/// A per-thread scratch buffer of at least n floats (slot 0, 1, ...), kept between calls: the
+/// A per-thread scratch buffer of at least n floats (slot 0 or 1), kept between calls: the
 /// column matrices of a training step are allocated once per thread, not once per image.
 inline float* thread_scratch(size_t n, int slot) {
-    thread_local std::vector<float> buffers[3];
+    thread_local std::vector<float> buffers[2];
     std::vector<float>& b = buffers[slot];
     if (b.size() < n) b.resize(n);
     return b.data();
