@@ -51,10 +51,14 @@ public:
     }
     void set_state(const std::string& text) {
         std::istringstream in(text);
+        std::mt19937_64 engine;  // parse everything first: a bad text must leave *this unchanged
+        bool has_spare = false;
         uint32_t bits = 0;
-        in >> engine_ >> has_spare_ >> bits;
-        std::memcpy(&spare_, &bits, 4);
+        in >> engine >> has_spare >> bits;
         if (!in) throw ValueError("Generator::set_state: the text is not a saved generator state; hint: pass what state() returned");
+        engine_ = engine;
+        has_spare_ = has_spare;
+        std::memcpy(&spare_, &bits, 4);
     }
 
 private:
