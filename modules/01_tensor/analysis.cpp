@@ -172,6 +172,7 @@ void matmul_table() {
     std::printf("   %6s %10s %13s %12s %14s %14s %12s\n", "n", "MFLOP", "naive (at())", "raw 3 loops", "Eigen 1 thread",
                 (std::string("Eigen ") + std::to_string(threads) + " thr.").c_str(), "Eigen/naive");
     manual_seed(1);
+    bool threads_hurt = false;
     for (int64_t n : {64, 128, 256, 512}) {
         Tensor a = randn({n, n}), b = randn({n, n});
         const double flops = 2.0 * double(n) * double(n) * double(n);
@@ -193,7 +194,11 @@ void matmul_table() {
         }
         std::printf("   %6lld %10.1f %13s %12s %14.2f %14.2f %12s\n", static_cast<long long>(n), flops / 1e6, naive_s, raw_s,
                     gf(one), gf(fast), ratio_s);
+        threads_hurt = threads_hurt || (threads > 1 && fast > 1.5 * one);
     }
+    if (threads_hurt)
+        std::printf("\n   more threads were slower here: other programs are competing for the cores, and OpenMP threads\n"
+                    "   wait for each other at every barrier of the GEMM. Try OMP_NUM_THREADS=1, or an idle machine.\n");
     std::printf("\n   the naive loops read B down its columns (stride n) and reload everything for every output;\n"
                 "   Eigen packs blocks of A and B into cache-sized panels and runs SIMD micro-kernels on them.\n\n");
 }
