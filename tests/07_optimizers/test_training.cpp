@@ -10,17 +10,18 @@ using namespace tinytorch;
 namespace {
 
 // f(x) = 1/2 * sum_i a_i (x_i - c_i)^2 with curvatures from 1 to 10: an ill-conditioned bowl.
-const Tensor curvature = Tensor({1.f, 3.f, 10.f});
-const Tensor centre = Tensor({1.f, -2.f, 0.5f});
+// (functions, not globals: a global Tensor would be built before main, outside any test case)
+Tensor curvature() { return Tensor({1.f, 3.f, 10.f}); }
+Tensor centre() { return Tensor({1.f, -2.f, 0.5f}); }
 
-float quadratic(const Tensor& x) { return (x - centre).pow(2.0f).mul(curvature).sum().item() * 0.5f; }
+float quadratic(const Tensor& x) { return (x - centre()).pow(2.0f).mul(curvature()).sum().item() * 0.5f; }
 
 /// Run `steps` steps from x0 = [5, 5, 5] with the analytic gradient a * (x - c); returns f at the end.
 float minimise(const std::function<std::unique_ptr<optim::Optimizer>(std::vector<Tensor>)>& make, int steps) {
     Tensor x = Tensor({5.f, 5.f, 5.f}).requires_grad_();
     auto opt = make({x});
     for (int i = 0; i < steps; ++i) {
-        x.set_grad(curvature * (x.detach() - centre));
+        x.set_grad(curvature() * (x.detach() - centre()));
         opt->step();
     }
     return quadratic(x.detach());

@@ -28,4 +28,16 @@ inline Tensor distinct(const Shape& shape, uint64_t seed) {
 }
 
 using Inputs = std::vector<Tensor>;
+
+/// Run with `n` OpenMP threads while this lives (the test main sets 1 by default).
+class ThreadCount {
+public:
+    explicit ThreadCount(int n) : before_(get_num_threads()) { set_num_threads(n); }
+    ~ThreadCount() { set_num_threads(before_); }
+    ThreadCount(const ThreadCount&) = delete;
+    ThreadCount& operator=(const ThreadCount&) = delete;
+
+private:
+    int before_;
+};
 }  // namespace conv_test

@@ -123,6 +123,24 @@ TEST_CASE("the fused batch_norm2d agrees with the composed reference in value an
     }
 }
 
+TEST_CASE("batch_norm2d and its gradients are the same with one thread and with two", "[09_convolutions]") {
+    Tensor x = random({8, 4, 64, 64}, 415, -2.0f, 3.0f), g = random({8, 4, 64, 64}, 416);
+    auto run = [&](int threads) {
+        ThreadCount scope(threads);
+        Tensor xl = x.clone().requires_grad_();
+        Tensor gamma = Tensor({1.f, 2.f, 0.5f, -1.f}).requires_grad_(), beta = zeros({4}).requires_grad_();
+        Tensor rm = zeros({4}), rv = ones({4});
+        Tensor y = batch_norm2d(xl, rm, rv, gamma, beta, true);
+        y.backward(g);
+        return std::vector<Tensor>{y.detach(), xl.grad(), gamma.grad(), beta.grad(), rm, rv};
+    };
+    std::vector<Tensor> one = run(1), two = run(2);
+    for (size_t i = 0; i < one.size(); ++i) {
+        INFO("result " << i);
+        CHECK(allclose(one[i], two[i], 1e-5f, 1e-6f));
+    }
+}
+
 TEST_CASE("batch_norm2d gradients for x gamma and beta pass gradcheck in training", "[09_convolutions]") {
     auto f = [](const Inputs& v) { return batch_norm2d(v[0], Tensor(), Tensor(), v[1], v[2], true); };
     CHECK(gradcheck(f, {leaf({3, 2, 3, 4}, 420), leaf({2}, 421, 0.5f, 1.5f), leaf({2}, 422)}));

@@ -106,14 +106,21 @@ TEST_CASE("conv2d reads non contiguous inputs correctly", "[09_convolutions]") {
     CHECK(allclose(conv2d(x, w, Tensor(), 1, 1), conv2d_naive(x, w, Tensor(), 1, 1), 1e-4f, 1e-5f));
 }
 
-TEST_CASE("conv2d gives the same result with one thread and with many", "[09_convolutions]") {
+TEST_CASE("conv2d and its gradients are the same with one thread and with two", "[09_convolutions]") {
     Tensor x = random({6, 3, 10, 10}, 180), w = random({5, 3, 3, 3}, 181), b = random({5}, 182);
-    Tensor many = conv2d(x, w, b, 1, 1);
-    const int before = get_num_threads();
-    set_num_threads(1);
-    Tensor one = conv2d(x, w, b, 1, 1);
-    set_num_threads(before);
-    CHECK(allclose(many, one, 1e-6f, 1e-6f));
+    Tensor g = random({6, 5, 10, 10}, 183);
+    auto run = [&](int threads) {
+        ThreadCount scope(threads);
+        Tensor xl = x.clone().requires_grad_(), wl = w.clone().requires_grad_(), bl = b.clone().requires_grad_();
+        Tensor y = conv2d(xl, wl, bl, 1, 1);
+        y.backward(g);
+        return std::vector<Tensor>{y.detach(), xl.grad(), wl.grad(), bl.grad()};
+    };
+    std::vector<Tensor> one = run(1), two = run(2);
+    for (size_t i = 0; i < one.size(); ++i) {
+        INFO("result " << i);
+        CHECK(allclose(one[i], two[i], 1e-5f, 1e-5f));
+    }
 }
 
 // ---- gradients --------------------------------------------------------------------------------

@@ -85,6 +85,23 @@ TEST_CASE("max_pool2d keeps every channel and image separate", "[09_convolutions
         }
 }
 
+TEST_CASE("pooling and its gradients are the same with one thread and with two", "[09_convolutions]") {
+    Tensor x = random({4, 4, 64, 64}, 315), g = random({4, 4, 32, 32}, 316);
+    auto run = [&](int threads, bool max) {
+        ThreadCount scope(threads);
+        Tensor xl = x.clone().requires_grad_();
+        Tensor y = max ? max_pool2d(xl, 2) : avg_pool2d(xl, 2);
+        y.backward(g);
+        return std::vector<Tensor>{y.detach(), xl.grad()};
+    };
+    for (bool max : {true, false}) {
+        INFO("max " << max);
+        std::vector<Tensor> one = run(1, max), two = run(2, max);
+        CHECK(equal(one[0], two[0]));
+        CHECK(equal(one[1], two[1]));
+    }
+}
+
 // ---- average pooling --------------------------------------------------------------------------
 
 TEST_CASE("avg_pool2d averages each two by two window", "[09_convolutions]") {
