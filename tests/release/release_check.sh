@@ -124,7 +124,7 @@ for m in "${modules[@]}"; do
     read -r p t < <(run_suites "$work/build-stubbed" "$work/stubbed-$m.ctest.log" "$m")
     if [ "$t" -eq 0 ]; then
         stub_result[$m]="no tests ran"
-        fail "$m: no tests ran in the stubbed release (see $work/stubbed-$m.ctest.log)"
+        fail "$m: no tests ran in the stubbed release (see $work/stubbed-$m.ctest.log). If test_$m dies while listing its tests (run: $work/build-stubbed/tests/test_$m --list-test-names-only), a test file builds a Tensor at file scope, before main - make it a function"
     elif [ "$p" -eq "$t" ]; then
         stub_result[$m]="all $t pass (bad)"
         fail "$m: every test passes with all modules stubbed — the suite does not test module $m"
