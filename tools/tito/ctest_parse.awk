@@ -69,6 +69,15 @@ function first_failure(n,    i, line, loc, parts, cnt, s) {
     return ""
 }
 
+# Script tests (the release check, tito's own tests) print "FAILED: what" lines: the first three.
+function script_failures(n,    i, s, cnt) {
+    s = ""; cnt = 0
+    for (i = 1; i <= nlines[n] && cnt < 3; i++)
+        if (L[n, i] ~ /^FAILED: /) { s = s (cnt ? " | " : "") substr(trim(L[n, i]), 9); cnt++ }
+    if (length(s) > 600) s = substr(s, 1, 597) "..."
+    return s
+}
+
 function json_escape(s,    out, i, c) {
     gsub(/\\/, "\\\\", s)
     gsub(/"/, "\\\"", s)
@@ -173,6 +182,7 @@ END {
             for (i = 1; i <= nlines[n]; i++) text = text "\n" L[n, i]
             detail = todo_line(text)
             if (detail == "") detail = first_failure(n)
+            if (detail == "") detail = script_failures(n)
             if (st == "TIMEOUT") detail = "timed out" (detail == "" ? "" : "; last failure before that: " detail)
             else if (st == "CRASH" && detail == "") detail = "crashed (" kind[n] ")"
             else if (st == "NOTRUN") detail = "not run: " trim(L[n, 1])
