@@ -1,21 +1,67 @@
-# tools/tito/cmd/bench.sh — ./tito bench: not available yet.
+# tools/tito/cmd/bench.sh — ./tito bench: TinyTorch against libtorch (bench/main.cpp).
 
 usage_bench() {
     cat <<EOF2
-usage: ./tito bench
+usage: ./tito bench [options]
 
-Planned: build and run the benchmark programs under bench/ and print their comparison tables
-(DESIGN.md §5). It arrives with the benchmark programs (bench/CMakeLists.txt) and module 19
-(benchmarking). Until then, the analysis programs measure each module:
-cmake --build --preset dev --target analysis_01_tensor && build/dev/bin/analysis_01_tensor
+Builds the benchmark program (bench/, target tinytorch_bench) in the 'release' preset (-O3,
+-march=native; build/release, configured on first use) and runs it: each workload in TinyTorch
+and, when libtorch was found (Debian: apt-get install libtorch-dev), in libtorch, same shapes,
+optimizer, thread count and synthetic data; only the training step is timed, after warm-up, in
+alternating repeats. Prints median, min-max and the TinyTorch/libtorch ratio, writes JSON.
+
+  --threads LIST          thread counts, e.g. 1,2 (default 1,2)
+  --repeats N             timed repeats per framework and workload (default 7)
+  --repeat-time S         seconds of steps per repeat (default 0.25)
+  --warmup-time S         untimed seconds before timing (default 0.5)
+  --only LIST             some of W1_train,W1_infer,W2_train,W3_train,W5_sgemm
+  --json PATH             the JSON report (default build/release/bench/bench.json)
+  --openblas-coretype T   run both frameworks with OPENBLAS_CORETYPE=T (default: unset)
+  --no-libtorch           TinyTorch figures only
+  --quick                 a seconds-long smoke run
+  --reconfigure           run cmake --preset release again first (e.g. after installing libtorch-dev)
+
+Environment it sets: OPENBLAS_NUM_THREADS=1 (libtorch's OpenMP threads and OpenBLAS's threads
+would fight over the cores; W5's OpenBLAS row sets its thread count by call) and
+OPENBLAS_CORETYPE unset unless --openblas-coretype. The program itself re-executes with these
+when started another way. Other OMP_*/OPENBLAS_* variables are passed on and reported.
+On a shared machine, wrap the run in a lock other measurements take too:
+  flock /tmp/tinytorch-measure.lock ./tito bench
 EOF2
 }
 
 run_bench() {
-    if [ -f "$TITO_ROOT/bench/CMakeLists.txt" ]; then
-        err "./tito bench is not wired up yet; build the programs in bench/ with: cmake --build --preset $TITO_PRESET"
-    else
-        err "./tito bench is not available yet: it arrives with the programs under bench/ and module 19 (benchmarking)."
+    local args=() json="" reconfigure=0
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            -h|--help) usage_bench; return 0 ;;
+            --json) [ $# -ge 2 ] || die 2 "--json needs a path"; json=$(abspath "$2"); shift 2 ;;
+            --reconfigure) reconfigure=1; shift ;;
+            --threads|--repeats|--repeat-time|--warmup-time|--only|--openblas-coretype)
+                [ $# -ge 2 ] || die 2 "$1 needs a value (./tito bench --help)"
+                args+=("$1" "$2"); shift 2 ;;
+            --no-libtorch|--quick) args+=("$1"); shift ;;
+            *) err "unknown option '$1'"; usage_bench >&2; exit 2 ;;
+        esac
+    done
+    [ -f "$TITO_ROOT/bench/CMakeLists.txt" ] || die 2 "this tree has no bench/ folder (a student release leaves it out)"
+
+    TITO_PRESET=release
+    if [ "$reconfigure" = 1 ] && [ -f "$(build_dir)/CMakeCache.txt" ]; then
+        info "re-configuring: cmake --preset release"
+        (cd "$TITO_ROOT" && cmake --preset release) >"$(build_dir)/tito-configure.log" 2>&1 ||
+            { tail -n 25 "$(build_dir)/tito-configure.log" >&2; die 2 "cmake --preset release failed"; }
     fi
-    exit 2
+    ensure_targets tinytorch_bench
+    tito_build tinytorch_bench || exit 2
+    local exe
+    exe=$(find_executable tinytorch_bench)
+    [ -n "$exe" ] || die 2 "the build produced no tinytorch_bench program"
+    [ -n "$json" ] || json="$(build_dir)/bench/bench.json"
+    mkdir -p "$(dirname "$json")"
+
+    export OPENBLAS_NUM_THREADS=1
+    unset OPENBLAS_CORETYPE
+    info "running $(relpath "$exe") ${args[*]}  ${C_DIM}(load: $(uptime | sed 's/.*load average: //'))${C_OFF}"
+    "$exe" "${args[@]}" --json "$json"
 }

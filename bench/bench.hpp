@@ -1,0 +1,63 @@
+// bench/bench.hpp — what the benchmark's translation units share (standard C++ only).
+//
+// The benchmark program (bench/main.cpp) times one *step* of each workload in TinyTorch and,
+// when it was built against libtorch, in libtorch, in the same run. Each framework hands the
+// harness a Workload: a closure that runs exactly one step (for training: zero_grad, forward,
+// loss, backward, optimizer step), so both are timed by the same code. The libtorch side lives
+// in its own translation unit (bench/libtorch_workloads.cpp) and only this header connects the
+// two, so the TinyTorch side compiles without libtorch's headers.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace bench {
+
+/// One runnable workload instance: `step()` runs one step; `items` is what one step processes
+/// (samples for training/inference, FLOPs for a GEMM) so that items / seconds is the throughput.
+struct Workload {
+    std::function<void()> step;
+    double items = 0;
+};
+
+/// The workloads every framework side implements (same shapes, optimizers, batch sizes).
+///   W1_train  MLP 784-256-128-10, ReLU, cross-entropy, SGD(lr 0.01, momentum 0.9), batch 64
+///   W1_infer  the same MLP, forward only without autograd, batch 256
+///   W2_train  LeNet-5 on 1x28x28, SGD(lr 0.01, momentum 0.9), batch 64
+///   W3_train  small CIFAR CNN on 3x32x32, Adam(lr 1e-3), batch 64
+///   W5_sgemm  C[1024,1024] = A[1024,1024] @ B[1024,1024], float32
+struct WorkloadInfo {
+    std::string id, title, unit;
+};
+inline const std::vector<WorkloadInfo>& workload_table() {
+    static const std::vector<WorkloadInfo> table = {
+        {"W1_train", "MLP 784-256-128-10, SGD m0.9, batch 64 (train)", "samples/s"},
+        {"W1_infer", "MLP 784-256-128-10, batch 256 (inference)", "samples/s"},
+        {"W2_train", "LeNet-5 1x28x28, SGD m0.9, batch 64 (train)", "samples/s"},
+        {"W3_train", "CNN 3x32x32 conv32-conv64-fc256, Adam, batch 64 (train)", "samples/s"},
+        {"W5_sgemm", "sgemm 1024x1024x1024", "GFLOP/s"},
+    };
+    return table;
+}
+
+// ---- the libtorch side (bench/libtorch_workloads.cpp; a stub when libtorch is absent) ----------
+bool libtorch_available();
+std::string libtorch_version();
+/// What libtorch reports about its build (BLAS, oneDNN, parallel backend), one line.
+std::string libtorch_config();
+/// torch::set_num_threads(n).
+void libtorch_set_threads(int n);
+/// A libtorch instance of workload `id` (seeded synthetic data); step is empty if not provided.
+Workload libtorch_workload(const std::string& id);
+
+// ---- OpenBLAS (bench/openblas_gemm.cpp; a stub when OpenBLAS is absent) -------------------------
+bool openblas_available();
+/// openblas_get_config() and the core type OpenBLAS picked, e.g. "OpenBLAS 0.3.21 ... (Zen)".
+std::string openblas_config();
+/// openblas_set_num_threads(n) (the library libtorch's BLAS calls land in as well).
+void openblas_set_threads(int n);
+/// C = A @ B with cblas_sgemm, row-major n x n.
+void openblas_sgemm(const float* a, const float* b, float* c, int n);
+
+}  // namespace bench
