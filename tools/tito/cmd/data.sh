@@ -44,8 +44,10 @@ EOF2
 }
 
 # ---- the manifest ---------------------------------------------------------------------------
-# Parallel arrays, one entry per manifest line.
-M_DS=() M_FILE=() M_KIND=() M_BYTES=() M_MD5=() M_SHA=() M_SRC=()
+# Parallel arrays, one entry per manifest line; DATA_ROWS[name] and DATA_ROWS[name/kind] list the
+# indices of a dataset's lines (of that kind); DATA_NAMES the datasets in manifest order.
+M_DS=() M_FILE=() M_KIND=() M_BYTES=() M_MD5=() M_SHA=() M_SRC=() DATA_NAMES=()
+declare -A DATA_ROWS=()
 
 data_load_manifest() {
     DATA_MANIFEST=${TITO_DATA_MANIFEST:-$TITO_ROOT/datasets/MANIFEST.tsv}
@@ -59,31 +61,19 @@ data_load_manifest() {
             download | unpacked | archive | member | member-optional | standin | embedded) ;;
             *) die 2 "$(relpath "$DATA_MANIFEST"):$n: unknown kind '$kind'" ;;
         esac
+        [ -n "${DATA_ROWS[$ds]:-}" ] || DATA_NAMES+=("$ds")
+        DATA_ROWS[$ds]="${DATA_ROWS[$ds]:-} ${#M_DS[@]}"
+        DATA_ROWS[$ds/$kind]="${DATA_ROWS[$ds/$kind]:-} ${#M_DS[@]}"
         M_DS+=("$ds") M_FILE+=("$file") M_KIND+=("$kind") M_BYTES+=("$bytes")
-        M_MD5+=("$(printf '%s' "$md5" | tr 'A-F' 'a-f')") M_SHA+=("$(printf '%s' "$sha" | tr 'A-F' 'a-f')")
-        M_SRC+=("${src%$'\r'}")
+        M_MD5+=("${md5,,}") M_SHA+=("${sha,,}") M_SRC+=("${src%$'\r'}")
     done <"$DATA_MANIFEST"
     [ ${#M_DS[@]} -gt 0 ] || die 2 "$(relpath "$DATA_MANIFEST") lists no datasets"
 }
 
 # The dataset names, in manifest order.
-data_names() { printf '%s\n' "${M_DS[@]}" | awk '!seen[$0]++'; }
+data_names() { printf '%s\n' "${DATA_NAMES[@]}"; }
 
-data_is_name() {
-    local d
-    for d in $(data_names); do [ "$d" = "$1" ] && return 0; done
-    return 1
-}
-
-# Indices of the rows of dataset $1 (optionally only of kind $2).
-data_rows() {
-    local i
-    for i in "${!M_DS[@]}"; do
-        [ "${M_DS[$i]}" = "$1" ] || continue
-        [ -z "${2:-}" ] || [ "${M_KIND[$i]}" = "$2" ] || continue
-        printf '%s\n' "$i"
-    done
-}
+data_is_name() { case "$1" in "" | */*) return 1 ;; esac; [ -n "${DATA_ROWS[$1]:-}" ]; }
 
 # Index of the row (dataset, file, kind), or nothing.
 data_row() {
@@ -97,7 +87,7 @@ data_row() {
     return 1
 }
 
-data_is_embedded() { [ -n "$(data_rows "$1" embedded)" ]; }
+data_is_embedded() { [ -n "${DATA_ROWS[$1/embedded]:-}" ]; }
 
 # ---- sizes and checksums --------------------------------------------------------------------
 data_size() { wc -c <"$1" | tr -d ' '; }
@@ -166,7 +156,7 @@ data_check() {
     size=$(data_size "$path")
     exp=${M_BYTES[$i]}
     # a known stand-in?
-    for j in $(data_rows "${M_DS[$i]}" standin); do
+    for j in ${DATA_ROWS[${M_DS[$i]}/standin]:-}; do
         [ "${M_FILE[$j]}" = "${M_FILE[$i]}" ] || continue
         [ "${M_BYTES[$j]}" = - ] || [ "${M_BYTES[$j]}" = "$size" ] || continue
         if { [ "${M_SHA[$j]}" != - ] && [ "$(data_hash sha256 "$path")" = "${M_SHA[$j]}" ]; } ||
@@ -220,27 +210,27 @@ data_check() {
 #   V_SLOTS    "file<TAB>state" for every file the loaders read (used by fetch)
 data_verify_dataset() {
     local name=$1 dir=$2 i j gz record n_req=0 n_present=0 n_ok=0 n_standin=0 n_size=0 n_bad=0 n_gz=0
-    local missing=() sizeonly=() sizes=() state msg path
+    local missing=() sizeonly=() sizes=() state msg path shown sizerow
     V_PROBLEMS=() V_SLOTS=()
-    for i in $(data_rows "$name"); do
+    for i in ${DATA_ROWS[$name]:-}; do
         case "${M_KIND[$i]}" in
             download)
                 # a download that an 'unpacked' row points to is checked together with that row
-                for j in $(data_rows "$name" unpacked); do [ "${M_SRC[$j]}" = "${M_FILE[$i]}" ] && continue 2; done ;;
+                for j in ${DATA_ROWS[$name/unpacked]:-}; do [ "${M_SRC[$j]}" = "${M_FILE[$i]}" ] && continue 2; done ;;
             unpacked | member | member-optional | embedded) ;;
             *) continue ;;
         esac
         path=$dir/${M_FILE[$i]}
         record=$(data_recorded_sha "$dir" "${M_FILE[$i]}")
         data_check "$path" "$i" "$record"
-        state=$CHK msg=$CHK_MSG
+        state=$CHK msg=$CHK_MSG shown=${M_FILE[$i]} sizerow=$i
         if [ "${M_KIND[$i]}" = unpacked ]; then
             gz=$(data_row "$name" "${M_SRC[$i]}" download) || die 2 "manifest: ${M_FILE[$i]} is unpacked from ${M_SRC[$i]}, which has no download row"
             data_check "$dir/${M_FILE[$gz]}" "$gz"
             if [ "$state" = missing ]; then
                 # the loaders read the .gz when the unpacked file is absent
-                state=$CHK msg=$CHK_MSG
-                [ "$CHK" = missing ] || n_gz=$((n_gz + 1))
+                state=$CHK msg=$CHK_MSG sizerow=$gz
+                if [ "$CHK" = missing ]; then shown="${M_FILE[$gz]} (or ${M_FILE[$i]})"; else shown=${M_FILE[$gz]} n_gz=$((n_gz + 1)); fi
             elif [ "$CHK" = bad ]; then
                 V_PROBLEMS+=("${M_FILE[$gz]}: $CHK_MSG")
                 n_bad=$((n_bad + 1))
@@ -257,15 +247,15 @@ data_verify_dataset() {
         V_SLOTS+=("${M_FILE[$i]}"$'\t'"$state")
         case "$state" in
             missing)
-                [ "${M_KIND[$i]}" = member-optional ] || missing+=("${M_FILE[$i]}")
+                [ "${M_KIND[$i]}" = member-optional ] || missing+=("$shown")
                 continue ;;
-            bad) V_PROBLEMS+=("${M_FILE[$i]}: $msg"); n_bad=$((n_bad + 1)) ;;
+            bad) V_PROBLEMS+=("$shown: $msg"); n_bad=$((n_bad + 1)) ;;
             standin) n_standin=$((n_standin + 1)) ;;
-            size) [ "${M_KIND[$i]}" = member-optional ] || { n_size=$((n_size + 1)); sizeonly+=("${M_FILE[$i]}"); } ;;
+            size) [ "${M_KIND[$i]}" = member-optional ] || { n_size=$((n_size + 1)); sizeonly+=("$shown"); } ;;
             ok) n_ok=$((n_ok + 1)) ;;
         esac
         n_present=$((n_present + 1))
-        [ "${M_KIND[$i]}" = member-optional ] || [ "${M_BYTES[$i]}" = - ] || sizes+=("${M_BYTES[$i]}")
+        [ "${M_KIND[$i]}" = member-optional ] || [ "${M_BYTES[$sizerow]}" = - ] || sizes+=("${M_BYTES[$sizerow]}")
     done
 
     local layout
@@ -281,12 +271,13 @@ data_verify_dataset() {
     elif [ "$n_present" -eq 0 ]; then
         V_STATUS=missing V_NOTE="./tito data fetch $name"
         local a
-        for a in $(data_rows "$name" archive); do
+        for a in ${DATA_ROWS[$name/archive]:-}; do
             if [ -f "$dir/${M_FILE[$a]}" ]; then V_NOTE="${M_FILE[$a]} is there but not unpacked: ./tito data fetch $name"; fi
         done
         if data_is_embedded "$name"; then V_NOTE="embedded in the repository: datasets/$name"; fi
     elif [ ${#missing[@]} -gt 0 ]; then
-        V_STATUS=incomplete V_NOTE="missing ${missing[*]}; ./tito data fetch $name"
+        local joined; joined=$(printf "%s, " "${missing[@]}")
+        V_STATUS=incomplete V_NOTE="missing ${joined%, }; ./tito data fetch $name"
         local f
         for f in "${missing[@]}"; do V_PROBLEMS+=("$f: missing"); done
     elif [ "$n_standin" -gt 0 ]; then
@@ -514,7 +505,7 @@ data_slot_state() {
 # move them into DIR (flattened), recording their SHA-256 in DIR/fetched.sha256.
 data_unpack_archive() {
     local name=$1 dir=$2 a=$3 archive=$4 tmp m inner paths=() members=() rec
-    for m in $(data_rows "$name"); do
+    for m in ${DATA_ROWS[$name]:-}; do
         case "${M_KIND[$m]}" in member | member-optional) ;; *) continue ;; esac
         [ "${M_SRC[$m]%%:*}" = "${M_FILE[$a]}" ] || continue
         members+=("$m") paths+=("${M_SRC[$m]#*:}")
@@ -562,7 +553,7 @@ data_offline_help() {
     {
         say ""
         say "To install $name by hand, put these files into $dir/:"
-        for i in $(data_rows "$name"); do
+        for i in ${DATA_ROWS[$name]:-}; do
             kind=${M_KIND[$i]}
             case "$kind" in download | archive) ;; *) continue ;; esac
             printf "  %s  (%s bytes)\n      MD5 %s%s\n" "${M_FILE[$i]}" "$(data_commas "${M_BYTES[$i]}")" "${M_MD5[$i]}" \
@@ -573,7 +564,7 @@ data_offline_help() {
             done
             if [ "$kind" = archive ]; then
                 local members="" inner="" m
-                for m in $(data_rows "$name"); do
+                for m in ${DATA_ROWS[$name]:-}; do
                     case "${M_KIND[$m]}" in member | member-optional) ;; *) continue ;; esac
                     [ "${M_SRC[$m]%%:*}" = "${M_FILE[$i]}" ] || continue
                     members="$members${members:+, }${M_FILE[$m]}"
@@ -584,7 +575,7 @@ data_offline_help() {
                 say "      from its $inner/ folder into $dir/.)"
             fi
         done
-        [ -z "$(data_rows "$name" unpacked)" ] || say "  (gunzipped copies of the .gz files, without .gz, work as well)"
+        [ -z "${DATA_ROWS[$name/unpacked]:-}" ] || say "  (gunzipped copies of the .gz files, without .gz, work as well)"
         say "then check them with:  ./tito data verify --dir $(dirname "$dir")"
         # copies the loaders or a mirror could use
         while IFS= read -r d; do
@@ -612,7 +603,7 @@ data_fetch_dataset() {
     if [ "$force" -eq 0 ]; then
         case "$V_STATUS" in
             verified)
-                if [ "$gunzip" -eq 0 ] || [ -z "$(data_rows "$name" unpacked)" ]; then
+                if [ "$gunzip" -eq 0 ] || [ -z "${DATA_ROWS[$name/unpacked]:-}" ]; then
                     ok "$name: already in $(data_where "$dir"), verified: nothing to download"
                     return 0
                 fi ;;
@@ -625,9 +616,9 @@ data_fetch_dataset() {
     DATA_FAILS=() DATA_SKIPPED=0
 
     # 1. plain downloads, and their unpacked forms
-    for i in $(data_rows "$name" download); do
+    for i in ${DATA_ROWS[$name/download]:-}; do
         raw=""
-        for j in $(data_rows "$name" unpacked); do [ "${M_SRC[$j]}" = "${M_FILE[$i]}" ] && raw=$j; done
+        for j in ${DATA_ROWS[$name/unpacked]:-}; do [ "${M_SRC[$j]}" = "${M_FILE[$i]}" ] && raw=$j; done
         data_check "$dir/${M_FILE[$i]}" "$i"
         if [ "$CHK" = ok ] && [ "$force" -eq 0 ]; then
             :   # already there and verified
@@ -668,9 +659,9 @@ data_fetch_dataset() {
     # 2. archives (skipped when all their members are there and verified)
     local a m need mirror all
     mirror=$(data_mirror)
-    for a in $(data_rows "$name" archive); do
+    for a in ${DATA_ROWS[$name/archive]:-}; do
         need=0
-        for m in $(data_rows "$name" member); do
+        for m in ${DATA_ROWS[$name/member]:-}; do
             [ "${M_SRC[$m]%%:*}" = "${M_FILE[$a]}" ] || continue
             [ "$force" -eq 0 ] && [ "$(data_slot_state "$name" "${M_FILE[$m]}")" = ok ] || need=1
         done
@@ -691,7 +682,7 @@ data_fetch_dataset() {
         if [ -n "$mirror" ] && ! data_fetch_file "$a" "$dir/${M_FILE[$a]}" "$mirror/$name/${M_FILE[$a]}"; then
             # a classroom mirror may hold the unpacked files instead of the archive
             all=1
-            for m in $(data_rows "$name"); do
+            for m in ${DATA_ROWS[$name]:-}; do
                 case "${M_KIND[$m]}" in member | member-optional) ;; *) continue ;; esac
                 [ "${M_SRC[$m]%%:*}" = "${M_FILE[$a]}" ] || continue
                 if ! data_fetch_file "$m" "$dir/${M_FILE[$m]}" "$mirror/$name/${M_FILE[$m]}"; then
@@ -774,7 +765,7 @@ run_data_list() {
     local name i down disk src n
     for name in $(data_names); do
         down=0 disk=0 src="" n=0
-        for i in $(data_rows "$name"); do
+        for i in ${DATA_ROWS[$name]:-}; do
             case "${M_KIND[$i]}" in
                 download | archive)
                     down=$((down + M_BYTES[i])); n=$((n + 1))
