@@ -47,7 +47,7 @@ EOF2
 # Parallel arrays, one entry per manifest line; DATA_ROWS[name] and DATA_ROWS[name/kind] list the
 # indices of a dataset's lines (of that kind); DATA_NAMES the datasets in manifest order.
 M_DS=() M_FILE=() M_KIND=() M_BYTES=() M_MD5=() M_SHA=() M_SRC=() DATA_NAMES=()
-declare -A DATA_ROWS=()
+declare -gA DATA_ROWS=()
 
 data_load_manifest() {
     DATA_MANIFEST=${TITO_DATA_MANIFEST:-$TITO_ROOT/datasets/MANIFEST.tsv}
@@ -98,7 +98,7 @@ data_commas() { printf '%s\n' "$1" | awk '{ s = $0; while (s ~ /[0-9][0-9][0-9][
 # 1234567 -> 1.2 MB
 data_mb() { awk -v b="$1" 'BEGIN { if (b < 1e5) printf "%.0f kB", b / 1e3; else printf "%.1f MB", b / 1e6 }'; }
 
-declare -A DATA_HASHES=()
+declare -gA DATA_HASHES=()
 
 # data_hash md5|sha256 FILE -> hex digest (cached per run)
 data_hash() {
@@ -385,7 +385,7 @@ run_data_verify() {
 }
 
 # ---- fetch ----------------------------------------------------------------------------------
-declare -A DATA_DEAD_HOSTS=()   # hosts that could not be reached: not tried again in this run
+declare -gA DATA_DEAD_HOSTS=()   # hosts that could not be reached: not tried again in this run
 DATA_PART=""    # the .part file or unpack folder being written; removed on exit or interrupt
 data_cleanup() { [ -z "$DATA_PART" ] || rm -rf "$DATA_PART"; DATA_PART=""; }
 

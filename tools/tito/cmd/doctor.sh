@@ -159,6 +159,7 @@ run_doctor() {
         doctor_row "shared copy" "$shared: $(cd "$shared" && ls -1 | grep -v -E 'SUMS$|README' | tr '\n' ' ')"
         [ -n "${TINYTORCH_DATA_DIR:-}" ] || doctor_row "" "use it with: export TINYTORCH_DATA_DIR=$shared"
     fi
+    doctor_row "datasets" "./tito data verify checks them (checksums); ./tito data fetch NAME downloads one"
 
     say ""
     say "$(bold "builds")   (preset used by ./tito here: $TITO_PRESET)"
