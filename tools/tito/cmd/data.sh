@@ -491,7 +491,9 @@ data_urls() {
     m=$(data_mirror)
     [ -z "$m" ] || printf '%s\n' "$m/${M_DS[$i]}/${M_FILE[$i]}"
     [ "${M_KIND[$i]}" = download ] || [ "${M_KIND[$i]}" = archive ] || return 0
-    printf '%s\n' ${M_SRC[$i]}
+    local urls=()
+    read -r -a urls <<<"${M_SRC[$i]}"
+    printf "%s\n" "${urls[@]}"
 }
 
 # data_slot_state NAME FILE — the state verify found for a file the loaders read.
@@ -563,15 +565,15 @@ data_offline_help() {
                 if [ "$first" -eq 1 ]; then say "      from $u"; first=0; else say "        or $u"; fi
             done
             if [ "$kind" = archive ]; then
-                local members="" inner="" m
+                local listed="" inner="" m
                 for m in ${DATA_ROWS[$name]:-}; do
                     case "${M_KIND[$m]}" in member | member-optional) ;; *) continue ;; esac
                     [ "${M_SRC[$m]%%:*}" = "${M_FILE[$i]}" ] || continue
-                    members="$members${members:+, }${M_FILE[$m]}"
+                    listed="$listed${listed:+, }${M_FILE[$m]}"
                     inner=$(dirname "${M_SRC[$m]#*:}")
                 done
                 say "      then run ./tito data fetch $name again: it verifies the archive and unpacks it."
-                say "      (Or unpack it yourself and move $members"
+                say "      (Or unpack it yourself and move $listed"
                 say "      from its $inner/ folder into $dir/.)"
             fi
         done
@@ -695,7 +697,7 @@ data_fetch_dataset() {
             fi
         fi
         if [ ! -f "$dir/${M_FILE[$a]}" ]; then
-            mapfile -t urls < <(printf '%s\n' ${M_SRC[$a]})
+            read -r -a urls <<<"${M_SRC[$a]}"
             data_fetch_file "$a" "$dir/${M_FILE[$a]}" "${urls[@]}" || { good=0; continue; }
         fi
         if data_unpack_archive "$name" "$dir" "$a" "$dir/${M_FILE[$a]}"; then
