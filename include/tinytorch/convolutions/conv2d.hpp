@@ -7,11 +7,12 @@
 // shapes: input [N, C, H, W], weight [O, C/groups, kh, kw], bias [O] (optional) -> [N, O, Ho, Wo]
 //
 //   conv2d_naive — the six loops of the definition: used by tests and the lesson.
-//   conv2d       — im2col + GEMM, one image per thread: the same numbers, ~100x faster.
+//   conv2d       — im2col + GEMM over groups of images, in parallel: the same numbers, ~100x faster.
 // conv2d records the node "conv2d" (inputs: input, weight, bias; ints: sh, sw, ph, pw, dh, dw,
 // groups); this module registers its backward rule below (module 06 came first).
 #pragma once
 #include <Eigen/Core>
+#include <algorithm>
 #include <mutex>
 #include <vector>
 
@@ -56,9 +57,28 @@ inline Tensor conv2d_naive(const Tensor& input, const Tensor& weight, const Tens
     return out;
 }
 
-/// The fast path: per image and group, cols = im2col(x) [Cg·kh·kw, Ho·Wo], then
-/// out[Og, Ho·Wo] = W_g [Og, Cg·kh·kw] @ cols (Eigen GEMM), + bias. Images run in parallel,
-/// each thread with its own column buffer. A 1×1 stride-1 convolution needs no im2col at all.
+namespace detail {
+
+/// Columns one GEMM of conv2d should have: a 32x32 output map alone has 1024, but an 8x8 map has
+/// 64 and a 4x4 map 16 — too thin for a GEMM to run at speed (each call packs the whole weight
+/// matrix again for a few columns). So images are grouped until their columns reach this.
+constexpr int64_t kConvGemmColumns = 1024;
+
+/// How many images share one GEMM: about kConvGemmColumns columns, at most `chunk` (the images
+/// of one thread), and a column buffer [K, B·L] of at most 4M floats (16 MB).
+inline int64_t images_per_gemm(const Conv2dGeometry& g, int64_t chunk) {
+    const int64_t L = std::max<int64_t>(1, g.L()), by_width = (kConvGemmColumns + L - 1) / L;
+    const int64_t by_memory = std::max<int64_t>(1, (int64_t(1) << 22) / std::max<int64_t>(1, g.K() * L));
+    return std::clamp<int64_t>(std::min(by_width, by_memory), 1, std::max<int64_t>(chunk, 1));
+}
+
+}  // namespace detail
+
+/// The fast path: im2col + GEMM. Per group of B images (detail::images_per_gemm) and conv group,
+/// cols = the B column matrices side by side [Cg·kh·kw, B·Ho·Wo], then ONE GEMM
+/// W_g [Og, Cg·kh·kw] @ cols -> [Og, B·Ho·Wo], scattered into out[n, o, :] with the bias added
+/// on the way (B = 1: the GEMM writes straight into out). Each thread takes a contiguous share of
+/// the batch with its own buffers. A 1×1 stride-1 convolution of one image needs no im2col.
 inline Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(), IntPair stride = 1,
                      IntPair padding = 0, IntPair dilation = 1, int64_t groups = 1) {
     const detail::Conv2dGeometry g =
@@ -71,23 +91,33 @@ inline Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bi
     const float* pw = w.data_ptr();
     const float* pb = b.defined() ? b.data_ptr() : nullptr;
     float* po = out.data_ptr();
-    const int64_t K = g.K(), L = g.L(), Cg = g.Cg(), Og = g.Og();
-    const bool pointwise = g.is_pointwise();
+    const int64_t K = g.K(), L = g.L(), Cg = g.Cg(), Og = g.Og(), HW = g.H * g.W;
     detail::parallel_for(g.N, 1, [&](int64_t lo, int64_t hi) {
-        float* cols = pointwise ? nullptr : detail::thread_scratch(static_cast<size_t>(K * L), 0);
-        for (int64_t n = lo; n < hi; ++n)
+        const int64_t B = detail::images_per_gemm(g, hi - lo);
+        float* cols = detail::thread_scratch(static_cast<size_t>(K * B * L), 0);
+        float* prod = B > 1 ? detail::thread_scratch(static_cast<size_t>(Og * B * L), 1) : nullptr;
+        for (int64_t n0 = lo; n0 < hi; n0 += B) {
+            const int64_t nb = std::min(B, hi - n0), ld = nb * L;  // images in this GEMM, its columns
             for (int64_t gi = 0; gi < g.groups; ++gi) {
-                const float* xg = px + (n * g.C + gi * Cg) * g.H * g.W;
-                if (!pointwise) detail::im2col(xg, g, cols);
-                float* og = po + (n * g.O + gi * Og) * L;
-                detail::gemm_strided(pw + gi * Og * K, K, 1, pointwise ? xg : cols, L, 1, og, Og, K, L);
-                if (pb)
+                const float* rhs = cols;
+                if (nb == 1 && g.is_pointwise()) rhs = px + (n0 * g.C + gi * Cg) * HW;  // the plane *is* cols
+                else
+                    for (int64_t j = 0; j < nb; ++j) detail::im2col(px + ((n0 + j) * g.C + gi * Cg) * HW, g, cols + j * L, ld);
+                float* dst = nb == 1 ? po + (n0 * g.O + gi * Og) * L : prod;
+                detail::gemm_strided(pw + gi * Og * K, K, 1, rhs, ld, 1, dst, Og, K, ld);
+                for (int64_t j = 0; j < nb; ++j)  // [Og, nb·L] -> out[n0 + j, gi·Og + o, :] + bias
                     for (int64_t o = 0; o < Og; ++o) {
-                        const float bo = pb[gi * Og + o];
-                        float* row = og + o * L;
-                        for (int64_t l = 0; l < L; ++l) row[l] += bo;
+                        float* row = po + ((n0 + j) * g.O + gi * Og + o) * L;
+                        const float bo = pb ? pb[gi * Og + o] : 0.0f;
+                        if (nb == 1) {
+                            if (pb) for (int64_t l = 0; l < L; ++l) row[l] += bo;
+                        } else {
+                            const float* src = prod + o * ld + j * L;
+                            for (int64_t l = 0; l < L; ++l) row[l] = src[l] + bo;
+                        }
                     }
             }
+        }
     });
     // END SOLUTION
     if (autograd::wants_grad(input, weight, bias))
@@ -97,10 +127,11 @@ inline Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bi
 
 namespace autograd {
 
-/// Backward of "conv2d", per image (in parallel) and group, with cols = im2col(x) recomputed
-/// rather than stored (a training step would otherwise keep K·L floats per image alive):
-///   grad_input : dcols [K, L] = W_gᵀ [K, Og] @ g [Og, L], then col2im(dcols) adds into grad_x
-///   grad_weight: Σ_n g [Og, L] @ colsᵀ [L, K]   (each thread sums its images; then threads add up)
+/// Backward of "conv2d", per group of B images (as in the forward pass; in parallel) and conv
+/// group, with cols = im2col(x) recomputed rather than stored (a training step would otherwise
+/// keep K·L floats per image alive). G [Og, B·L] is the output gradient of the B images side by side:
+///   grad_input : dcols [K, B·L] = W_gᵀ [K, Og] @ G, then col2im of each image's columns into grad_x
+///   grad_weight: Σ G @ colsᵀ [B·L, K]   (each thread sums its images; then threads add up)
 ///   grad_bias  : Σ_{n, y, x} g
 inline std::vector<Tensor> conv2d_backward(const Node& node, const Tensor& grad_output) {
     const Tensor &input = node.inputs[0], &weight = node.inputs[1], &bias = node.inputs[2];
@@ -122,32 +153,44 @@ inline std::vector<Tensor> conv2d_backward(const Node& node, const Tensor& grad_
     const float* pw = w.data_ptr();
     std::mutex merge;
     tinytorch::detail::parallel_for(g.N, 1, [&](int64_t lo, int64_t hi) {
+        const int64_t B = tinytorch::detail::images_per_gemm(g, hi - lo);
         std::vector<float> acc_w(need_w ? static_cast<size_t>(g.O * K) : 0), acc_b(need_b ? g.O : 0);
-        float* cols = need_w && !pointwise ? tinytorch::detail::thread_scratch(static_cast<size_t>(K * L), 0) : nullptr;
-        float* dcols = need_x && !pointwise ? tinytorch::detail::thread_scratch(static_cast<size_t>(K * L), 1) : nullptr;
-        for (int64_t n = lo; n < hi; ++n)
+        float* cols = need_w ? tinytorch::detail::thread_scratch(static_cast<size_t>(K * B * L), 0) : nullptr;
+        float* dcols = need_x ? tinytorch::detail::thread_scratch(static_cast<size_t>(K * B * L), 1) : nullptr;
+        float* gbuf = B > 1 ? tinytorch::detail::thread_scratch(static_cast<size_t>(Og * B * L), 2) : nullptr;
+        for (int64_t n0 = lo; n0 < hi; n0 += B) {
+            const int64_t nb = std::min(B, hi - n0), ld = nb * L;
+            const bool direct = nb == 1 && pointwise;  // one image, 1x1: the input plane is its cols
             for (int64_t gi = 0; gi < g.groups; ++gi) {
-                const float* gg = pg + (n * g.O + gi * Og) * L;  // this group's gradient [Og, L]
-                const int64_t in_at = (n * g.C + gi * Cg) * HW;
+                // G [Og, nb·L]: one image's gradient is already that matrix; several are gathered
+                const float* G = pg + (n0 * g.O + gi * Og) * L;
+                if (nb > 1) {
+                    for (int64_t j = 0; j < nb; ++j)
+                        for (int64_t o = 0; o < Og; ++o)
+                            std::copy_n(pg + ((n0 + j) * g.O + gi * Og + o) * L, L, gbuf + o * ld + j * L);
+                    G = gbuf;
+                }
                 if (need_w) {
-                    const float* xc = x.data_ptr() + in_at;
-                    if (!pointwise) {
-                        tinytorch::detail::im2col(xc, g, cols);
-                        xc = cols;
+                    const float* C = x.data_ptr() + (n0 * g.C + gi * Cg) * HW;
+                    if (!direct) {
+                        for (int64_t j = 0; j < nb; ++j)
+                            tinytorch::detail::im2col(x.data_ptr() + ((n0 + j) * g.C + gi * Cg) * HW, g, cols + j * L, ld);
+                        C = cols;
                     }
                     OutMap(acc_w.data() + gi * Og * K, Og, K, Eigen::OuterStride<>(K)).noalias() +=
-                        RowMap(gg, Og, L, Eigen::OuterStride<>(L)) * RowMap(xc, K, L, Eigen::OuterStride<>(L)).transpose();
+                        RowMap(G, Og, ld, Eigen::OuterStride<>(ld)) * RowMap(C, K, ld, Eigen::OuterStride<>(ld)).transpose();
                 }
                 if (need_x) {
-                    float* gx = grad_input.data_ptr() + in_at;
-                    // a pointwise conv's column matrix is the input plane itself: write the product there
-                    tinytorch::detail::gemm_strided(pw + gi * Og * K, 1, K, gg, L, 1, pointwise ? gx : dcols, K, Og, L);
-                    if (!pointwise) tinytorch::detail::col2im(dcols, g, gx);
+                    float* gx = grad_input.data_ptr() + (n0 * g.C + gi * Cg) * HW;
+                    tinytorch::detail::gemm_strided(pw + gi * Og * K, 1, K, G, ld, 1, direct ? gx : dcols, K, Og, ld);
+                    if (!direct)
+                        for (int64_t j = 0; j < nb; ++j) tinytorch::detail::col2im(dcols + j * L, g, gx + j * g.C * HW, ld);
                 }
                 if (need_b)
                     for (int64_t o = 0; o < Og; ++o)
-                        acc_b[gi * Og + o] += Eigen::Map<const Eigen::ArrayXf>(gg + o * L, L).sum();
+                        acc_b[gi * Og + o] += Eigen::Map<const Eigen::ArrayXf>(G + o * ld, ld).sum();
             }
+        }
         std::lock_guard<std::mutex> lock(merge);
         for (size_t i = 0; i < acc_w.size(); ++i) grad_weight.data_ptr()[i] += acc_w[i];
         for (size_t i = 0; i < acc_b.size(); ++i) grad_bias.data_ptr()[i] += acc_b[i];

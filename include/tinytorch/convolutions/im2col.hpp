@@ -9,6 +9,9 @@
 // column matrix back onto the input position it was copied from — the backward of im2col.
 // Both walk one row of `cols` at a time: for a fixed (c, ky, kx) the valid ox form one
 // contiguous range, so the inner loop is one vector copy (stride 1) or a strided copy.
+// `ld` is the row stride of `cols` (L for one image on its own): conv2d puts the column matrices of several
+// images side by side — cols [K, B·L], image j in columns j·L .. j·L + L — so that one GEMM
+// serves B images (lesson §3, "batching the GEMM").
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -31,15 +34,16 @@ inline ValidRange valid_columns(int64_t offset, int64_t stride, int64_t W, int64
     return r;
 }
 
-/// One image's channels x [C, H, W] (contiguous, C = g.Cg()) -> cols [C·kh·kw, Ho·Wo].
-inline void im2col(const float* x, const Conv2dGeometry& g, float* cols) {
+/// One image's channels x [C, H, W] (contiguous, C = g.Cg()) -> cols [C·kh·kw, Ho·Wo], whose
+/// rows lie `ld` floats apart (ld >= Ho·Wo; pass g.L() for a matrix of its own).
+inline void im2col(const float* x, const Conv2dGeometry& g, float* cols, int64_t ld) {
     // BEGIN SOLUTION: im2col (§3)
-    const int64_t C = g.Cg(), H = g.H, W = g.W, Ho = g.Ho, Wo = g.Wo, L = g.L();
+    const int64_t C = g.Cg(), H = g.H, W = g.W, Ho = g.Ho, Wo = g.Wo;
     for (int64_t c = 0; c < C; ++c) {
         const float* plane = x + c * H * W;
         for (int64_t ky = 0; ky < g.kh; ++ky) {
             for (int64_t kx = 0; kx < g.kw; ++kx) {
-                float* row = cols + ((c * g.kh + ky) * g.kw + kx) * L;
+                float* row = cols + ((c * g.kh + ky) * g.kw + kx) * ld;
                 const int64_t xoff = kx * g.dw - g.pw;  // input column of ox = ox·sw + xoff
                 const ValidRange v = valid_columns(xoff, g.sw, W, Wo);
                 for (int64_t oy = 0; oy < Ho; ++oy) {
@@ -64,16 +68,16 @@ inline void im2col(const float* x, const Conv2dGeometry& g, float* cols) {
     // END SOLUTION
 }
 
-/// The adjoint of im2col: x [C, H, W] += every entry of cols [C·kh·kw, Ho·Wo] at the input
-/// position it came from (entries that came from the padding are dropped).
-inline void col2im(const float* cols, const Conv2dGeometry& g, float* x) {
+/// The adjoint of im2col: x [C, H, W] += every entry of cols [C·kh·kw, Ho·Wo] (rows `ld` floats
+/// apart) at the input position it came from (entries that came from the padding are dropped).
+inline void col2im(const float* cols, const Conv2dGeometry& g, float* x, int64_t ld) {
     // BEGIN SOLUTION: col2im (§4)
-    const int64_t C = g.Cg(), H = g.H, W = g.W, Ho = g.Ho, Wo = g.Wo, L = g.L();
+    const int64_t C = g.Cg(), H = g.H, W = g.W, Ho = g.Ho, Wo = g.Wo;
     for (int64_t c = 0; c < C; ++c) {
         float* plane = x + c * H * W;
         for (int64_t ky = 0; ky < g.kh; ++ky) {
             for (int64_t kx = 0; kx < g.kw; ++kx) {
-                const float* row = cols + ((c * g.kh + ky) * g.kw + kx) * L;
+                const float* row = cols + ((c * g.kh + ky) * g.kw + kx) * ld;
                 const int64_t xoff = kx * g.dw - g.pw;
                 const ValidRange v = valid_columns(xoff, g.sw, W, Wo);
                 for (int64_t oy = 0; oy < Ho; ++oy) {
@@ -93,10 +97,10 @@ inline void col2im(const float* cols, const Conv2dGeometry& g, float* x) {
     // END SOLUTION
 }
 
-/// A per-thread scratch buffer of at least n floats (slot 0 or 1), kept between calls: the
+/// A per-thread scratch buffer of at least n floats (slot 0, 1 or 2), kept between calls: the
 /// column matrices of a training step are allocated once per thread, not once per image.
 inline float* thread_scratch(size_t n, int slot) {
-    thread_local std::vector<float> buffers[2];
+    thread_local std::vector<float> buffers[3];
     std::vector<float>& b = buffers[slot];
     if (b.size() < n) b.resize(n);
     return b.data();
