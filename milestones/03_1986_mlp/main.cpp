@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
                              (void)optim::CosineWarmupLR(sgd, 2).lr_at(1); }},
     });
     const std::string which = flags.get("dataset", flags.quick ? "digits" : "both");
-    const std::string mnist_dir = flags.data_dir + "/mnist";
+    const std::string mnist_dir = flags.dataset("mnist");
     const bool have_mnist = std::filesystem::exists(mnist_dir + "/train-images-idx3-ubyte.gz") ||
                             std::filesystem::exists(mnist_dir + "/train-images-idx3-ubyte");
     std::vector<PartResult> parts;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "tinytorch/dataloader/data_dir.hpp"
 #include "tinytorch/tensor/tensor.hpp"
 #include "tinytorch/training/metrics_log.hpp"
 #include "tinytorch/training/progress_bar.hpp"
@@ -38,7 +39,14 @@ struct Flags {
     bool quick = false;       ///< a seconds-long smoke run (used by the test suite)
     std::string out_dir;      ///< where the run record and plot go (default runs/<milestone>)
     std::map<std::string, std::string> extra;  ///< program-specific --key value flags
+    bool data_dir_given = false;  ///< true when --data-dir or TINYTORCH_DATA_DIR chose data_dir
     bool has(const std::string& k) const { return extra.count(k) != 0; }
+    /// Where dataset `name` lives: <data_dir>/<name> when a folder was chosen, else the first
+    /// folder of data::dataset_search_path(name) that exists (datasets/, then ../shared/datasets).
+    std::string dataset(const std::string& name) const {
+        if (data_dir_given) return data_dir + "/" + name;
+        return tinytorch::data::find_dataset(name).value_or(data_dir + "/" + name);
+    }
     std::string get(const std::string& k, const std::string& dflt) const {
         auto it = extra.find(k);
         return it == extra.end() ? dflt : it->second;
@@ -61,7 +69,7 @@ inline Flags parse_flags(int argc, char** argv, const std::string& name, const s
         std::string a = argv[i];
         if (a == "--help" || a == "-h") {
             std::printf("%s\n\ncommon flags:\n  --epochs N      training epochs\n  --seed S        random seed (default 42)\n"
-                        "  --data-dir DIR  dataset directory (default: $TINYTORCH_DATA_DIR, else datasets/)\n"
+                        "  --data-dir DIR  dataset directory (default: $TINYTORCH_DATA_DIR, else datasets/, else ../shared/datasets)\n"
                         "  --quick         a seconds-long smoke run\n  --out DIR       where to write run.json and curve.svg\n",
                         usage.c_str());
             std::exit(0);
@@ -84,10 +92,9 @@ inline Flags parse_flags(int argc, char** argv, const std::string& name, const s
             std::exit(2);
         }
     }
-    if (f.data_dir.empty()) {
-        const char* env = std::getenv("TINYTORCH_DATA_DIR");
-        f.data_dir = env && *env ? env : std::string(TINYTORCH_SOURCE_DIR) + "/datasets";
-    }
+    const char* env = std::getenv("TINYTORCH_DATA_DIR");
+    f.data_dir_given = !f.data_dir.empty() || (env && *env);
+    if (f.data_dir.empty()) f.data_dir = env && *env ? env : std::string(TINYTORCH_SOURCE_DIR) + "/datasets";
     if (f.out_dir.empty()) f.out_dir = "runs/" + name;
     return f;
 }
