@@ -87,12 +87,22 @@ inline void accumulate(Tensor& slot, const Tensor& g) {
     // END SOLUTION
 }
 
+/// True when nothing but `g` itself can see its memory: one handle, one header on the storage,
+/// and the storage holds exactly g's elements in order. Such a gradient can become a .grad as is.
+inline bool owns_its_memory(const Tensor& g) {
+    return g.use_count() == 1 && g.storage().use_count() == 1 && g.storage_offset() == 0 && g.is_contiguous() &&
+           static_cast<size_t>(g.numel()) == g.storage()->size();
+}
+
 /// t.grad += g. The first gradient is copied: `g` may be a view of another tensor's gradient
-/// (add hands the same g to both inputs), and a .grad must never alias anything else.
-inline void accumulate_grad(const Tensor& t, const Tensor& g) {
+/// (add hands the same g to both inputs), and a .grad must never alias anything else — unless
+/// g owns its memory (a fresh result nobody else holds), which is then taken without a copy
+/// (what PyTorch's AccumulateGrad does too). Pass g with std::move to allow that.
+inline void accumulate_grad(const Tensor& t, Tensor g) {
     // BEGIN SOLUTION: accumulate_grad (§4)
     TensorImpl* impl = t.impl();
-    impl->grad = impl->grad.defined() ? impl->grad.add(g) : g.clone();
+    if (impl->grad.defined()) impl->grad = impl->grad.add(g);
+    else impl->grad = owns_its_memory(g) ? std::move(g) : g.clone();
     // END SOLUTION
     last_backward_stats().grad_writes += 1;
 }
@@ -139,7 +149,7 @@ inline void run_backward(const Tensor& root, const Tensor& gradient, bool retain
     NoGradGuard no_grad;  // rules compute gradients; they must not record a graph of their own
     last_backward_stats() = BackwardStats{};
     if (root.is_leaf()) {  // backward on a leaf: its gradient is the seed itself
-        accumulate_grad(root, seed);
+        accumulate_grad(root, std::move(seed));
         return;
     }
 
@@ -155,11 +165,12 @@ inline void run_backward(const Tensor& root, const Tensor& gradient, bool retain
         auto entry = graph.find(node);
         Tensor g = std::move(entry->second.grad);
         const Tensor output = entry->second.output;
-        if (output.retains_grad() && g.defined()) accumulate_grad(output, g);
+        if (output.retains_grad() && g.defined()) accumulate_grad(output, g);  // copies: g is used below
 
         std::vector<Tensor> grads;
         if (g.defined()) {  // undefined: no gradient reached this node (only its inputs get released)
             grads = entry->second.rule(*node, g);
+            g = Tensor();  // let go: a gradient the rule passed on as a view may then own its memory
             last_backward_stats().rule_calls += 1;
             if (grads.size() != node->inputs.size())
                 throw Error(fmt("backward: the rule of '", node->name, "' returned ", grads.size(),
@@ -169,14 +180,14 @@ inline void run_backward(const Tensor& root, const Tensor& gradient, bool retain
         for (size_t i = 0; i < node->inputs.size(); ++i) {
             const Tensor& input = node->inputs[i];
             if (!input.defined() || !input.requires_grad()) continue;
-            const Tensor gi = i < grads.size() ? grads[i] : Tensor();
+            Tensor gi = i < grads.size() ? std::move(grads[i]) : Tensor();  // moved: a leaf may keep it
             if (gi.defined()) check_rule_output(*node, i, gi);
             if (Node* producer = producer_of(input)) {
                 GraphEntry& p = graph.find(producer)->second;
                 if (gi.defined()) accumulate(p.grad, gi);
                 if (--p.pending == 0) ready.push_back(producer);  // all its consumers have delivered
             } else if (gi.defined()) {
-                accumulate_grad(input, gi);  // a leaf: the gradient ends up in .grad
+                accumulate_grad(input, std::move(gi));  // a leaf: the gradient ends up in .grad
             }
         }
         if (!retain_graph) release(*node);

@@ -246,7 +246,12 @@ inline std::vector<Tensor> matmul_backward(const Node& node, const Tensor& g) {
     Tensor ga, gb;
     if (needs_grad(node, 0)) ga = g.matmul(b.transpose(-1, -2)).sum_to(a.shape());
     if (needs_grad(node, 1)) {
-        if (b.dim() == 2 && a.dim() > 2) {
+        if (b.dim() == 2 && a.dim() == 2 && b.stride(0) == 1 && b.stride(1) >= b.size(0)) {
+            // b is a transposed view (Linear's weight.t()): compute the gradient in b's own memory
+            // layout, (gᵀ @ a)ᵀ, so that the weight's gradient comes out contiguous [out, in]
+            // instead of needing a strided copy. Same numbers as aᵀ @ g.
+            gb = g.t().matmul(a).t();
+        } else if (b.dim() == 2 && a.dim() > 2) {
             // Fast path (a Linear layer on [B, T, K] input): fold the batch into the rows,
             // [K, B*T] @ [B*T, N] is one GEMM instead of B GEMMs and a sum over B.
             gb = a.reshape({-1, a.size(-1)}).t().matmul(g.reshape({-1, g.size(-1)}));

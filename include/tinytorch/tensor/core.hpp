@@ -80,6 +80,9 @@ public:
     bool is_same(const Tensor& other) const { return impl_ == other.impl_; }
     bool shares_storage_with(const Tensor& other) const;
     TensorImpl* impl() const { return impl_.get(); }
+    /// How many Tensor handles share this tensor's header (libtorch's use_count); views are
+    /// other headers and count on storage().use_count() instead.
+    long use_count() const noexcept { return impl_.use_count(); }
 
     // ---- element access (core.hpp) --------------------------------------------------------
     float item() const;                                 ///< the value of a one-element tensor
@@ -302,6 +305,22 @@ inline Tensor empty(const Shape& shape) {
     impl->strides = contiguous_strides(shape);
     return Tensor(std::move(impl));
 }
+
+namespace detail {
+/// Like empty() but the memory is not zero-filled: only for kernels that write every element
+/// (matmul, element-wise ops, copies) — saves a pass over memory per result.
+inline Tensor empty_uninitialized(const Shape& shape) {
+    for (int64_t d : shape)
+        if (d < 0)
+            throw ValueError(fmt("empty: negative dimension in shape ", shape_str(shape),
+                                 "; hint: every size must be >= 0"));
+    auto impl = std::make_shared<TensorImpl>();
+    impl->storage = std::make_shared<Storage>(static_cast<size_t>(numel_of(shape)), false);
+    impl->shape = shape;
+    impl->strides = contiguous_strides(shape);
+    return Tensor(std::move(impl));
+}
+}  // namespace detail
 
 /// A view: a new header over `base`'s storage with the given geometry (no copy).
 inline Tensor make_view(const Tensor& base, Shape shape, Shape strides, int64_t offset) {

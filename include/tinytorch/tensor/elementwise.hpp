@@ -21,7 +21,7 @@ namespace detail {
 /// out = f(x) element by element; out is contiguous with x's shape.
 template <typename F>
 Tensor map_unary(const Tensor& x, F f) {
-    Tensor out = empty(x.shape());
+    Tensor out = empty_uninitialized(x.shape());
     float* o = out.data_ptr();
     if (x.is_contiguous()) {  // fast path: one flat loop the compiler vectorises
         const float* p = x.data_ptr();
@@ -44,7 +44,7 @@ template <typename F>
 Tensor broadcast_binary(const Tensor& a, const Tensor& b, F f, const char* op) {
     // BEGIN SOLUTION: broadcast_binary (§4)
     Shape s = broadcast_shapes(a.shape(), b.shape(), op);
-    Tensor out = empty(s);
+    Tensor out = empty_uninitialized(s);
     float* o = out.data_ptr();
     if (a.shape() == b.shape() && a.is_contiguous() && b.is_contiguous()) {  // fast path: same layout
         const float* pa = a.data_ptr();

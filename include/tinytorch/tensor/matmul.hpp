@@ -14,6 +14,10 @@
 #include "tinytorch/tensor/iteration.hpp"
 #include "tinytorch/tensor/views.hpp"
 
+#if TINYTORCH_HAS_OPENBLAS
+#include <cblas.h>
+#endif
+
 namespace tinytorch {
 namespace detail {
 
@@ -56,17 +60,79 @@ void with_eigen_matrix(const float* p, int64_t rows, int64_t cols, int64_t rs, i
     }
 }
 
-/// out[M, N] = a[M, K] @ b[K, N] for strided operands (out contiguous rows of length N).
-inline void gemm_strided(const float* a, int64_t ars, int64_t acs, const float* b, int64_t brs, int64_t bcs,
-                         float* out, int64_t M, int64_t K, int64_t N) {
-    OutMap o(out, M, N, Eigen::OuterStride<>(std::max<int64_t>(N, 1)));
+/// Multiply-adds (M·N·K) below which a GEMM stays on one thread. Starting threads and meeting
+/// at the end costs microseconds on an idle machine and a whole scheduler time slice (milliseconds)
+/// when another program holds a core, so small products are faster serial (lesson §7).
+constexpr int64_t kGemmParallelWork = int64_t(1) << 22;  // 4M multiply-adds ≈ 0.1 ms on one core
+
+/// One GEMM on the calling thread: out[M, N] (row stride ldo) = a @ b, or += a @ b when
+/// `accumulate`. With OpenBLAS (TINYTORCH_HAS_OPENBLAS) a row-major or transposed operand goes
+/// to cblas_sgemm as it is; otherwise Eigen's GEMM (EIGEN_DONT_PARALLELIZE: TinyTorch threads it).
+inline void gemm_serial(const float* a, int64_t ars, int64_t acs, const float* b, int64_t brs, int64_t bcs, float* out,
+                        int64_t ldo, int64_t M, int64_t K, int64_t N, bool accumulate) {
+    if (M == 0 || N == 0) return;
+    OutMap o(out, M, N, Eigen::OuterStride<>(ldo));
     if (K == 0) {
-        o.setZero();
+        if (!accumulate) o.setZero();
         return;
     }
+#if TINYTORCH_HAS_OPENBLAS
+    // A [rows, cols] with strides (rs, cs) is row-major (cs == 1) or the transpose of a
+    // row-major matrix (rs == 1); cblas takes either with its leading dimension.
+    auto layout = [](int64_t rows, int64_t cols, int64_t rs, int64_t cs, CBLAS_TRANSPOSE& t, int64_t& ld) {
+        if (cs == 1 && rs >= std::max<int64_t>(cols, 1)) { t = CblasNoTrans; ld = rs; return true; }
+        if (rs == 1 && cs >= std::max<int64_t>(rows, 1)) { t = CblasTrans; ld = cs; return true; }
+        return false;
+    };
+    CBLAS_TRANSPOSE ta, tb;
+    int64_t lda, ldb;
+    if (layout(M, K, ars, acs, ta, lda) && layout(K, N, brs, bcs, tb, ldb)) {
+        cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K), 1.0f, a,
+                    static_cast<int>(lda), b, static_cast<int>(ldb), accumulate ? 1.0f : 0.0f, out,
+                    static_cast<int>(ldo));
+        return;
+    }
+#endif
     with_eigen_matrix(a, M, K, ars, acs, [&](const auto& A) {
-        with_eigen_matrix(b, K, N, brs, bcs, [&](const auto& B) { o.noalias() = A * B; });
+        with_eigen_matrix(b, K, N, brs, bcs, [&](const auto& B) {
+            if (accumulate) o.noalias() += A * B;
+            else o.noalias() = A * B;
+        });
     });
+}
+
+/// out[M, N] = a[M, K] @ b[K, N] (+= with `accumulate`) for strided operands; out has contiguous
+/// rows of length N. Big products are split into one block of rows (or columns) per thread, each
+/// a serial GEMM; small ones, and calls from inside a parallel loop, run on the calling thread.
+inline void gemm_strided(const float* a, int64_t ars, int64_t acs, const float* b, int64_t brs, int64_t bcs,
+                         float* out, int64_t M, int64_t K, int64_t N, bool accumulate = false) {
+    const int64_t ldo = std::max<int64_t>(N, 1);
+#if TINYTORCH_HAS_OPENBLAS
+    // TinyTorch owns the threads: OpenBLAS runs single-threaded inside them (set once; again if
+    // someone changed it, which only a top-level call may safely undo).
+    static const bool openblas_serial = (openblas_set_num_threads(1), true);
+    (void)openblas_serial;
+#ifdef _OPENMP
+    if (!omp_in_parallel() && openblas_get_num_threads() != 1) openblas_set_num_threads(1);
+#endif
+#endif
+#ifdef _OPENMP
+    const int64_t threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+    if (threads > 1 && M * N * K >= kGemmParallelWork) {
+        const bool by_rows = M >= N;  // split the longer side, in multiples of 16 (whole SIMD panels)
+        const int64_t len = by_rows ? M : N;
+        const int64_t chunk = ((len + threads - 1) / threads + 15) / 16 * 16;
+        const int64_t parts = (len + chunk - 1) / chunk;
+#pragma omp parallel for num_threads(static_cast<int>(parts)) schedule(static, 1)
+        for (int64_t p = 0; p < parts; ++p) {
+            const int64_t lo = p * chunk, n = std::min(chunk, len - lo);
+            if (by_rows) gemm_serial(a + lo * ars, ars, acs, b, brs, bcs, out + lo * ldo, ldo, n, K, N, accumulate);
+            else gemm_serial(a, ars, acs, b + lo * bcs, brs, bcs, out + lo, ldo, M, K, n, accumulate);
+        }
+        return;
+    }
+#endif
+    gemm_serial(a, ars, acs, b, brs, bcs, out, ldo, M, K, N, accumulate);
 }
 
 /// The fast path for >= 2-D operands: batched, batch dims broadcast.
@@ -82,7 +148,7 @@ inline Tensor matmul_batched(const Tensor& a, const Tensor& b) {
     Shape out_shape = batch;
     out_shape.push_back(M);
     out_shape.push_back(N);
-    Tensor out = empty(out_shape);
+    Tensor out = empty_uninitialized(out_shape);  // the GEMM writes every element
     const int64_t batches = numel_of(batch);
     if (out.numel() == 0) return out;
 
@@ -107,7 +173,7 @@ inline Tensor matmul_batched(const Tensor& a, const Tensor& b) {
         }
         gemm_strided(pa + oa, ars, acs, pb + ob, brs, bcs, po + i * M * N, M, K, N);
     };
-    // Many small products (attention heads): one per thread. Few big ones: Eigen threads each.
+    // Many small products (attention heads): one per thread. Few big ones: gemm_strided threads each.
     if (batches >= 2 && M * N * K < (1 << 18)) {
         parallel_for(batches, 1, [&](int64_t lo, int64_t hi) {
             for (int64_t i = lo; i < hi; ++i) one_batch(i);

@@ -17,13 +17,14 @@ namespace tinytorch {
 
 class Storage {
 public:
-    /// `n` floats, 64-byte aligned (one cache line; what AVX-512 loads like), zero-filled.
+    /// `n` floats, 64-byte aligned (one cache line; what AVX-512 loads like), zero-filled
+    /// unless `zero_fill` is false (for kernels that write every element anyway).
     /// Even n == 0 gets one cache line, so data() is never null (views of empty tensors add offsets to it).
-    explicit Storage(size_t n) : size_(n) {
+    explicit Storage(size_t n, bool zero_fill = true) : size_(n) {
         size_t bytes = std::max<size_t>(64, ((n * sizeof(float) + 63) / 64) * 64);
         data_ = static_cast<float*>(std::aligned_alloc(64, bytes));
         if (!data_) throw std::bad_alloc();
-        std::memset(data_, 0, bytes);
+        if (zero_fill) std::memset(data_, 0, bytes);
     }
     ~Storage() { std::free(data_); }
     Storage(const Storage&) = delete;

@@ -19,7 +19,7 @@ namespace tinytorch {
 namespace detail {
 /// Copy any strided tensor into a fresh contiguous one (no graph recording).
 inline Tensor copy_to_contiguous(const Tensor& src) {
-    Tensor out = empty(src.shape());
+    Tensor out = empty_uninitialized(src.shape());
     if (src.numel() == 0) return out;
     const float* s = src.storage()->data();
     float* o = out.data_ptr();
