@@ -18,7 +18,7 @@ TEST_CASE("contiguous_strides gives row-major strides with the last dim moving f
     CHECK(contiguous_strides({2, 0, 3}) == Shape{3, 3, 1});  // a zero dim counts as 1, like PyTorch
 }
 
-TEST_CASE("numel_of multiplies the dims and shape_str prints them in brackets", "[01_tensor]") {
+TEST_CASE("numel_of multiplies the dims and shape_str prints them in brackets", "[01_tensor][provided]") {
     CHECK(numel_of({2, 3, 4}) == 24);
     CHECK(numel_of({}) == 1);
     CHECK(numel_of({3, 0}) == 0);
@@ -27,7 +27,7 @@ TEST_CASE("numel_of multiplies the dims and shape_str prints them in brackets", 
     CHECK(shape_str({7}) == "[7]");
 }
 
-TEST_CASE("normalize_dim maps negative dims from the end", "[01_tensor]") {
+TEST_CASE("normalize_dim maps negative dims from the end", "[01_tensor][provided]") {
     CHECK(normalize_dim(-1, 3) == 2);
     CHECK(normalize_dim(-3, 3) == 0);
     CHECK(normalize_dim(0, 3) == 0);
@@ -309,7 +309,7 @@ TEST_CASE("an explicit Generator is independent of the default one", "[01_tensor
     CHECK(equal(randint(0, 100, {3}, g1), randint(0, 100, {3}, g2)));
 }
 
-TEST_CASE("a saved Generator state resumes the exact same stream", "[01_tensor]") {
+TEST_CASE("a saved Generator state resumes the exact same stream", "[01_tensor][provided]") {
     Generator g(5);
     g.normal();  // an odd number of normals leaves a spare behind: the state must carry it
     std::string saved = g.state();
@@ -325,7 +325,7 @@ TEST_CASE("a saved Generator state resumes the exact same stream", "[01_tensor]"
     CHECK(h.state() == g.state());
 }
 
-TEST_CASE("a bad Generator state is a ValueError and changes nothing", "[01_tensor]") {
+TEST_CASE("a bad Generator state is a ValueError and changes nothing", "[01_tensor][provided]") {
     Generator g(9);
     const std::string before = g.state();
     CHECK_THROWS_AS(g.set_state("not a state"), ValueError);
@@ -335,7 +335,7 @@ TEST_CASE("a bad Generator state is a ValueError and changes nothing", "[01_tens
     CHECK(g.state() == before);
 }
 
-TEST_CASE("Generator draws are reproducible and in range", "[01_tensor]") {
+TEST_CASE("Generator draws are reproducible and in range", "[01_tensor][provided]") {
     Generator g(11);
     float u = g.uniform(), n = g.normal();
     uint64_t r = g.randint(10), raw = g.next_u64();

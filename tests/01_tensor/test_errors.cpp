@@ -197,7 +197,7 @@ TEST_CASE("asking a 0-dim tensor for a size or stride is an IndexError", "[01_te
     CHECK_THROWS_AS(s.stride(-1), IndexError);
 }
 
-TEST_CASE("normalize_dim names the dim and the number of dims", "[01_tensor]") {
+TEST_CASE("normalize_dim names the dim and the number of dims", "[01_tensor][provided]") {
     CHECK_THROWS_AS(normalize_dim(3, 3), IndexError);
     CHECK_THROWS_WITH(normalize_dim(3, 3, "sum"), Contains("sum") && Contains("dimension 3") && Contains("3 dims"));
     CHECK_THROWS_WITH(normalize_dim(-4, 3), Contains("-4") && Contains("-3..2"));
@@ -336,7 +336,7 @@ TEST_CASE("slice needs a positive step", "[01_tensor]") {
     CHECK_THROWS_AS(arange(5.f).index({Slice(std::nullopt, std::nullopt, -1)}), ValueError);
 }
 
-TEST_CASE("joining an empty list is a ValueError", "[01_tensor]") {
+TEST_CASE("joining an empty list is a ValueError", "[01_tensor][provided]") {
     CHECK_THROWS_AS(cat({}), ValueError);
     CHECK_THROWS_AS(stack({}), ValueError);
     CHECK_THROWS_WITH(cat({}), Contains("empty"));

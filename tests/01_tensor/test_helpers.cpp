@@ -59,7 +59,7 @@ TEST_CASE("max_abs_diff reports nan instead of hiding it", "[01_tensor]") {
     CHECK(std::isnan(max_abs_diff(Tensor({5.f, 1.f}), Tensor({0.f, nan}))));
 }
 
-TEST_CASE("every error type derives from tinytorch Error", "[01_tensor]") {
+TEST_CASE("every error type derives from tinytorch Error", "[01_tensor][provided]") {
     CHECK_THROWS_AS(zeros({2}).matmul(zeros({3})), Error);
     CHECK_THROWS_AS(zeros({2}).select(0, 5), Error);
     CHECK_THROWS_AS(zeros({2}).item(), Error);
@@ -69,7 +69,7 @@ TEST_CASE("every error type derives from tinytorch Error", "[01_tensor]") {
     CHECK(std::string(e.what()) == "x");
 }
 
-TEST_CASE("NotImplemented names the module the function and the lesson section", "[01_tensor]") {
+TEST_CASE("NotImplemented names the module the function and the lesson section", "[01_tensor][provided]") {
     NotImplemented e("01_tensor", "Tensor::sum", "§8");
     CHECK(e.module() == "01_tensor");
     CHECK(e.function() == "Tensor::sum");
@@ -82,7 +82,7 @@ TEST_CASE("NotImplemented names the module the function and the lesson section",
     CHECK_THROWS_WITH(stub(), Contains("Tensor::matmul") && Contains("§7") && Contains("01_tensor"));
 }
 
-TEST_CASE("fmt concatenates anything printable", "[01_tensor]") {
+TEST_CASE("fmt concatenates anything printable", "[01_tensor][provided]") {
     CHECK(fmt("got ", 3, " dims and ", 2.5, ' ', std::string("ok")) == "got 3 dims and 2.5 ok");
 }
 
@@ -102,7 +102,7 @@ TEST_CASE("set_num_threads limits the threads kernels use", "[01_tensor]") {
     set_num_threads(before);
 }
 
-TEST_CASE("parallel_for covers the range exactly once in chunks", "[01_tensor]") {
+TEST_CASE("parallel_for covers the range exactly once in chunks", "[01_tensor][provided]") {
     std::vector<int> hits(100000, 0);
     detail::parallel_for(int64_t(hits.size()), [&](int64_t lo, int64_t hi) {
         for (int64_t i = lo; i < hi; ++i) hits[size_t(i)] += 1;
@@ -115,7 +115,7 @@ TEST_CASE("parallel_for covers the range exactly once in chunks", "[01_tensor]")
     CHECK(calls == 0);
 }
 
-TEST_CASE("coalesce_dims merges dims that are contiguous for every operand", "[01_tensor]") {
+TEST_CASE("coalesce_dims merges dims that are contiguous for every operand", "[01_tensor][provided]") {
     Shape shape{2, 3, 4};
     std::array<Shape, 2> strides{Shape{12, 4, 1}, Shape{12, 4, 1}};
     detail::coalesce_dims<2>(shape, strides);

@@ -63,7 +63,7 @@ TEST_CASE("Dropout drops the same element positions whatever the values", "[03_l
     CHECK(allclose(drop(x), x * mask));
 }
 
-TEST_CASE("Dropout rejects p outside zero to one", "[03_layers]") {
+TEST_CASE("Dropout rejects p outside zero to one", "[03_layers][provided]") {
     CHECK_THROWS_AS(nn::Dropout(1.5), ValueError);
     CHECK_THROWS_AS(nn::Dropout(-0.1), ValueError);
     CHECK_THROWS_AS(nn::Dropout(std::nan("")), ValueError);

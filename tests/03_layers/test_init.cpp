@@ -28,7 +28,7 @@ TEST_CASE("calculate_fan_in_and_fan_out rejects tensors with fewer than two dims
     CHECK_THROWS_AS(init::kaiming_uniform_(empty({7})), ValueError);
 }
 
-TEST_CASE("calculate_gain matches the PyTorch table", "[03_layers]") {
+TEST_CASE("calculate_gain matches the PyTorch table", "[03_layers][provided]") {
     using NL = init::Nonlinearity;
     CHECK(init::calculate_gain(NL::linear) == 1.0);
     CHECK(init::calculate_gain(NL::sigmoid) == 1.0);

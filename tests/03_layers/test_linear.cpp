@@ -123,7 +123,7 @@ TEST_CASE("Linear rejects an input whose last dim is not in_features", "[03_laye
     CHECK_THROWS_AS(fc(scalar_tensor(1.0f)), ShapeError);
 }
 
-TEST_CASE("Linear rejects negative feature counts", "[03_layers]") {
+TEST_CASE("Linear rejects negative feature counts", "[03_layers][provided]") {
     CHECK_THROWS_AS(nn::Linear(-1, 3), ValueError);
     CHECK_THROWS_WITH(nn::Linear(4, -2), Contains("out_features=-2"));
 }

@@ -110,7 +110,7 @@ TEST_CASE("names that are empty or contain a dot are rejected with a hint", "[03
     CHECK_THROWS_WITH(m.register_buffer("", zeros({1})), Contains("empty"));
 }
 
-TEST_CASE("registering an undefined tensor or a null module throws a ValueError", "[03_layers]") {
+TEST_CASE("registering an undefined tensor or a null module throws a ValueError", "[03_layers][provided]") {
     nn::Module m;
     CHECK_THROWS_AS(m.register_parameter("w", Tensor()), ValueError);
     CHECK_THROWS_WITH(m.register_parameter("w", Tensor()), Contains("undefined"));

@@ -77,7 +77,7 @@ TEST_CASE("Sequential indexing supports negative indices and at with the concret
     CHECK(count == 3);
 }
 
-TEST_CASE("Sequential index out of range throws an IndexError with the valid range", "[03_layers]") {
+TEST_CASE("Sequential index out of range throws an IndexError with the valid range", "[03_layers][provided]") {
     nn::Sequential net{nn::Identity(), nn::Identity()};
     CHECK_THROWS_AS(net[2], IndexError);
     CHECK_THROWS_WITH(net[-3], Contains("-3") && Contains("-2..1"));
@@ -96,7 +96,7 @@ TEST_CASE("an empty Sequential returns its input", "[03_layers]") {
     CHECK(net(x).is_same(x));
 }
 
-TEST_CASE("a null shared pointer is rejected by push_back", "[03_layers]") {
+TEST_CASE("a null shared pointer is rejected by push_back", "[03_layers][provided]") {
     nn::Sequential net;
     CHECK_THROWS_AS(net.push_back(std::shared_ptr<nn::Linear>()), ValueError);
     CHECK_THROWS_WITH(net.push_back(std::shared_ptr<nn::Linear>()), Contains("null"));
@@ -114,7 +114,7 @@ TEST_CASE("Sequential prints its numbered children", "[03_layers]") {
     CHECK(net.to_string() == expected);
 }
 
-TEST_CASE("Functional splits a name with arguments into name and extra_repr", "[03_layers]") {
+TEST_CASE("Functional splits a name with arguments into name and extra_repr", "[03_layers][provided]") {
     nn::Functional f([](const Tensor& x) { return x; }, "Softmax(dim=1)");
     CHECK(f.name() == "Softmax");
     CHECK(f.to_string() == "Softmax(dim=1)");

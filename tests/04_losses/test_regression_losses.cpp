@@ -7,7 +7,7 @@ using nn::Reduction;
 
 // ---- §1 reductions ----------------------------------------------------------------------------------
 
-TEST_CASE("reduction codes and names follow the autograd contract", "[04_losses]") {
+TEST_CASE("reduction codes and names follow the autograd contract", "[04_losses][provided]") {
     CHECK(nn::reduction_code(Reduction::None) == 0);
     CHECK(nn::reduction_code(Reduction::Mean) == 1);
     CHECK(nn::reduction_code(Reduction::Sum) == 2);

@@ -198,7 +198,7 @@ TEST_CASE("randperm draws every ordering of three items about equally often", "[
     }
 }
 
-TEST_CASE("SequentialSampler visits indices in order", "[05_dataloader]") {
+TEST_CASE("SequentialSampler visits indices in order", "[05_dataloader][provided]") {
     data::SequentialSampler s;
     CHECK(s.indices(4, 0) == std::vector<size_t>{0, 1, 2, 3});
     CHECK(s.indices(4, 9) == std::vector<size_t>{0, 1, 2, 3});

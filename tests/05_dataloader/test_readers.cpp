@@ -84,7 +84,7 @@ TEST_CASE("read_idx reads a gzipped file the same as the raw file", "[05_dataloa
     CHECK(equal(data::read_idx(dir.file("a-idx3-ubyte.gz")), data::read_idx(dir.file("a-idx3-ubyte"))));
 }
 
-TEST_CASE("A gzip file without zlib is a DataError saying to gunzip or install zlib", "[05_dataloader]") {
+TEST_CASE("A gzip file without zlib is a DataError saying to gunzip or install zlib", "[05_dataloader][provided]") {
     TempDir dir;
     Bytes fake_gz{0x1f, 0x8b, 0x08, 0x00, 1, 2, 3, 4};  // gzip magic, enough to be recognised
     fixtures::write_file(dir.file("x.gz"), fake_gz);
@@ -142,7 +142,7 @@ TEST_CASE("read_idx reports extra bytes after the data", "[05_dataloader]") {
     CHECK_THROWS_WITH(data::read_idx(dir.file("long")), Contains("oversized") && Contains("need 24") && Contains("got 25"));
 }
 
-TEST_CASE("read_idx reports a missing file with its path and a hint", "[05_dataloader]") {
+TEST_CASE("read_idx reports a missing file with its path and a hint", "[05_dataloader][provided]") {
     TempDir dir;
     CHECK_THROWS_AS(data::read_idx(dir.file("absent")), DataError);
     CHECK_THROWS_WITH(data::read_idx(dir.file("absent")),
@@ -150,7 +150,7 @@ TEST_CASE("read_idx reports a missing file with its path and a hint", "[05_datal
     CHECK_THROWS_WITH(data::read_idx(dir.str()), Contains("directory"));
 }
 
-TEST_CASE("A truncated or corrupt gzip file is a DataError naming the file", "[05_dataloader]") {
+TEST_CASE("A truncated or corrupt gzip file is a DataError naming the file", "[05_dataloader][provided]") {
     if (!fixtures::have_zlib()) {
         WARN("zlib not available: gzip error paths not tested");
         return;
@@ -198,7 +198,7 @@ TEST_CASE("mnist reads the train and test files of a folder raw or gzipped", "[0
     CHECK_THAT(train.get(1).data.at({0, 0, 1}), WithinAbs(51.0 / 255.0, 1e-7));  // pixel 17 = 17*3 = 51
 }
 
-TEST_CASE("mnist names both candidate paths when a file is missing", "[05_dataloader]") {
+TEST_CASE("mnist names both candidate paths when a file is missing", "[05_dataloader][provided]") {
     TempDir dir;
     CHECK_THROWS_AS(data::mnist(dir.str()), DataError);
     CHECK_THROWS_WITH(data::mnist(dir.str()), Contains("train-images-idx3-ubyte") &&
@@ -221,7 +221,7 @@ TEST_CASE("read_cifar10_batch decodes records into CHW images and labels", "[05_
     CHECK(data::read_cifar10_batch(dir.file("two.bin"), std::nullopt).data.size(0) == 2);
 }
 
-TEST_CASE("read_cifar10_batch rejects a file of the wrong size naming it and the expected bytes", "[05_dataloader]") {
+TEST_CASE("read_cifar10_batch rejects a file of the wrong size naming it and the expected bytes", "[05_dataloader][provided]") {
     TempDir dir;
     Bytes b = fixtures::cifar_records({1, 2});
     b.resize(b.size() - 5);  // 6141 bytes
@@ -243,21 +243,21 @@ TEST_CASE("read_cifar10_batch rejects a label above nine", "[05_dataloader]") {
                       Contains(dir.file("bad.bin")) && Contains("record 1") && Contains("label 12"));
 }
 
-TEST_CASE("cifar10 names the missing batch file", "[05_dataloader]") {
+TEST_CASE("cifar10 names the missing batch file", "[05_dataloader][provided]") {
     TempDir dir;
     CHECK_THROWS_AS(data::cifar10(dir.str(), true), DataError);
     CHECK_THROWS_WITH(data::cifar10(dir.str(), true), Contains("data_batch_1.bin"));
     CHECK_THROWS_WITH(data::cifar10(dir.str(), false), Contains("test_batch.bin"));
 }
 
-TEST_CASE("cifar10 rejects a batch file with the wrong number of records", "[05_dataloader]") {
+TEST_CASE("cifar10 rejects a batch file with the wrong number of records", "[05_dataloader][provided]") {
     TempDir dir;
     fixtures::write_file(dir.file("test_batch.bin"), fixtures::cifar_records({0, 1}));
     CHECK_THROWS_AS(data::cifar10(dir.str(), false), DataError);
     CHECK_THROWS_WITH(data::cifar10(dir.str(), false), Contains(dir.file("test_batch.bin")) && Contains("30730000"));
 }
 
-TEST_CASE("cifar10_classes reads batches.meta.txt and falls back to the official names", "[05_dataloader]") {
+TEST_CASE("cifar10_classes reads batches.meta.txt and falls back to the official names", "[05_dataloader][provided]") {
     TempDir dir;
     CHECK(data::cifar10_classes().at(0) == "airplane");
     CHECK(data::cifar10_classes(dir.str()).at(9) == "truck");
@@ -275,7 +275,7 @@ TEST_CASE("cifar10_classes reads batches.meta.txt and falls back to the official
 
 // ---- where data lives ----------------------------------------------------------------------------
 
-TEST_CASE("data_dir follows TINYTORCH_DATA_DIR and falls back to the compiled in default", "[05_dataloader]") {
+TEST_CASE("data_dir follows TINYTORCH_DATA_DIR and falls back to the compiled in default", "[05_dataloader][provided]") {
     TempDir dir;
     {
         fixtures::ScopedEnv env("TINYTORCH_DATA_DIR", dir.str());
@@ -338,7 +338,7 @@ TEST_CASE("The embedded digits train through a shuffled DataLoader", "[05_datalo
 
 // ---- real datasets, when a local copy exists -----------------------------------------------------------
 
-TEST_CASE("MNIST from the data directory matches the published facts", "[05_dataloader]") {
+TEST_CASE("MNIST from the data directory matches the published facts", "[05_dataloader][provided]") {
     auto dir = data::find_dataset("mnist");
     if (!dir) {
         WARN("MNIST not found (set TINYTORCH_DATA_DIR): skipping the real-data check");
@@ -355,7 +355,7 @@ TEST_CASE("MNIST from the data directory matches the published facts", "[05_data
     CHECK_THAT(mean_in_double(test.data()) * 255.0, WithinAbs(33.7912, 1e-4));
 }
 
-TEST_CASE("CIFAR-10 test batch from the data directory has the published layout", "[05_dataloader]") {
+TEST_CASE("CIFAR-10 test batch from the data directory has the published layout", "[05_dataloader][provided]") {
     auto dir = data::find_dataset("cifar10");
     if (!dir) {
         WARN("CIFAR-10 not found (set TINYTORCH_DATA_DIR): skipping the real-data check");

@@ -64,7 +64,7 @@ TEST_CASE("RandomHorizontalFlip is reproducible with manual_seed", "[05_dataload
     CHECK(equal(T::RandomHorizontalFlip(0.5f, g1)(batch), T::RandomHorizontalFlip(0.5f, g2)(batch)));
 }
 
-TEST_CASE("RandomHorizontalFlip rejects p outside zero to one", "[05_dataloader]") {
+TEST_CASE("RandomHorizontalFlip rejects p outside zero to one", "[05_dataloader][provided]") {
     CHECK_THROWS_AS(T::RandomHorizontalFlip(1.5f), ValueError);
     CHECK_THROWS_AS(T::RandomHorizontalFlip(-0.1f), ValueError);
     CHECK_THROWS_WITH(T::RandomHorizontalFlip(2.0f), Contains("p must be in [0, 1]") && Contains("got 2"));
@@ -134,7 +134,7 @@ TEST_CASE("RandomCrop rejects a crop larger than the padded image", "[05_dataloa
                       Contains("[40, 40]") && Contains("[36, 36]") && Contains("[3, 32, 32]"));
 }
 
-TEST_CASE("RandomCrop rejects a nonpositive size and a negative padding", "[05_dataloader]") {
+TEST_CASE("RandomCrop rejects a nonpositive size and a negative padding", "[05_dataloader][provided]") {
     CHECK_THROWS_AS(T::RandomCrop(0), ValueError);
     CHECK_THROWS_AS(T::RandomCrop(4, -1, 0), ValueError);
     CHECK_THROWS_AS(T::RandomCrop(4, -2), ValueError);
@@ -161,7 +161,7 @@ TEST_CASE("Normalize rejects a channel count that differs from the means", "[05_
     CHECK_THROWS_WITH(norm(zeros({8, 3, 4, 4})), Contains("3 channels") && Contains("2 means"));
 }
 
-TEST_CASE("Normalize rejects a nonpositive std and mismatched lists", "[05_dataloader]") {
+TEST_CASE("Normalize rejects a nonpositive std and mismatched lists", "[05_dataloader][provided]") {
     CHECK_THROWS_AS(T::Normalize({0.5f}, {0.0f}), ValueError);
     CHECK_THROWS_WITH(T::Normalize({0.5f, 0.5f}, {1.0f, -1.0f}), Contains("std[1]"));
     CHECK_THROWS_AS(T::Normalize({0.5f, 0.5f}, {1.0f}), ValueError);

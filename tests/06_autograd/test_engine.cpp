@@ -349,7 +349,7 @@ TEST_CASE("rules run with grad mode off and backward restores it", "[06_autograd
 
 // ---- the contract with modules 01-05 ----------------------------------------------------------------
 
-TEST_CASE("including autograd installs the engine and a rule for every op of the table", "[06_autograd]") {
+TEST_CASE("including autograd installs the engine and a rule for every op of the table", "[06_autograd][provided]") {
     CHECK(autograd::engine_hook() == &autograd::run_backward);
     // docs/architecture.md section 3, in the table's order
     for (const char* op : {"add", "sub", "mul", "div", "maximum", "minimum", "add_scalar", "mul_scalar", "neg", "abs",

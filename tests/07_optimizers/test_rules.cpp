@@ -57,7 +57,7 @@ TEST_CASE("SGD rejects Nesterov without momentum or with dampening", "[07_optimi
     CHECK_THROWS_AS(optim::SGD({p}, optim::SGDOptions(0.1).weight_decay(-1)), ValueError);
 }
 
-TEST_CASE("SGD options chain and read back", "[07_optimizers]") {
+TEST_CASE("SGD options chain and read back", "[07_optimizers][provided]") {
     auto o = optim::SGDOptions(0.3).momentum(0.9).dampening(0.1).weight_decay(1e-4).nesterov(false);
     CHECK(o.lr() == 0.3);
     CHECK(o.momentum() == 0.9);
@@ -108,7 +108,7 @@ TEST_CASE("AdamW decays the parameter before the Adam update and Adam does not",
     CHECK_THAT(run(adam, b, {0.0f}), WithinAbs(2.0 - 0.1, 1e-6));
 }
 
-TEST_CASE("AdamW defaults to weight decay 0.01", "[07_optimizers]") {
+TEST_CASE("AdamW defaults to weight decay 0.01", "[07_optimizers][provided]") {
     CHECK(optim::AdamWOptions().weight_decay() == 0.01);
     CHECK(optim::AdamWOptions().lr() == 1e-3);
     CHECK(optim::AdamOptions().weight_decay() == 0.0);

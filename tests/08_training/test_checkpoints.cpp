@@ -195,7 +195,7 @@ TEST_CASE("load_checkpoint refuses a weights-only file", "[08_training]") {
     CHECK_THROWS_WITH(train::load_checkpoint(t, path), Contains("load_weights"));
 }
 
-TEST_CASE("the progress bar shows counts and the metrics log writes JSON lines", "[08_training]") {
+TEST_CASE("the progress bar shows counts and the metrics log writes JSON lines", "[08_training][provided]") {
     std::FILE* sink = std::tmpfile();
     train::ProgressBar bar(10, "epoch 1", sink);
     bar.update(5, "loss 0.5");

@@ -171,7 +171,7 @@ END {
         gsub(/\t/, " ", nm)
         group = nm
         kase = nm
-        if (nm ~ /^[0-9][0-9]_[a-z0-9_]+:/) {
+        if (nm ~ /^[0-9][0-9]_[a-z0-9_]+( \(provided code\))?:/) {
             group = nm; sub(/:.*/, "", group)
             kase = substr(nm, length(group) + 2); sub(/^ +/, "", kase)
         }
