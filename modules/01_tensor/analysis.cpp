@@ -239,7 +239,12 @@ void view_vs_copy_table() {
 int main() {
     auto t0 = Clock::now();
     std::printf("TinyTorch C++ · module 01 · tensor analysis\n");
-    std::printf("threads: TinyTorch kernels %d, Eigen GEMM %d; Eigen SIMD: %s\n\n", get_num_threads(), Eigen::nbThreads(),
+    std::printf("threads: TinyTorch kernels and GEMM %d; GEMM kernel: %s; Eigen SIMD: %s\n\n", get_num_threads(),
+#if TINYTORCH_HAS_OPENBLAS
+                "OpenBLAS (one thread per block)",
+#else
+                "Eigen (one thread per block)",
+#endif
                 Eigen::SimdInstructionSetsInUse());
     memory_table();
     traversal_table();

@@ -1,4 +1,5 @@
 // tests/01_tensor/test_helpers.cpp — lesson §9 (comparing tensors, the error types) and threads
+#include <atomic>
 #include <cmath>
 #include <limits>
 
@@ -113,6 +114,43 @@ TEST_CASE("parallel_for covers the range exactly once in chunks", "[01_tensor][p
     int calls = 0;
     detail::parallel_for(0, [&](int64_t, int64_t) { ++calls; });
     CHECK(calls == 0);
+}
+
+TEST_CASE("parallel_for with two threads runs chunks on the worker pool and nests serially", "[01_tensor]") {
+    const int before = get_num_threads();
+    set_num_threads(2);
+    for (int round = 0; round < 200; ++round) {  // many short jobs: workers wake, claim, sleep
+        std::vector<int> hits(70000 + round, 0);
+        std::atomic<int> nested_serial{0};
+        detail::parallel_for(int64_t(hits.size()), [&](int64_t lo, int64_t hi) {
+            for (int64_t i = lo; i < hi; ++i) hits[size_t(i)] += 1;
+            int calls = 0;  // a loop inside a chunk runs on this thread, in one call
+            detail::parallel_for(int64_t(1) << 20, [&](int64_t, int64_t) { ++calls; });
+            if (calls == 1) nested_serial += 1;
+        });
+        int wrong = 0;
+        for (int h : hits) wrong += h != 1;
+        REQUIRE(wrong == 0);
+        REQUIRE(nested_serial.load() == 2);
+    }
+    set_num_threads(before);
+}
+
+TEST_CASE("an exception thrown in a parallel chunk reaches the caller after every chunk ends", "[01_tensor]") {
+    const int before = get_num_threads();
+    set_num_threads(2);
+    std::atomic<int> finished{0};
+    CHECK_THROWS_WITH(detail::parallel_for(int64_t(1) << 17,
+                                           [&](int64_t lo, int64_t) {
+                                               if (lo == 0) throw ValueError("chunk failed");
+                                               finished += 1;
+                                           }),
+                      Catch::Matchers::Contains("chunk failed"));
+    CHECK(finished.load() == 1);
+    int calls = 0;  // and the pool still works afterwards
+    detail::parallel_for(int64_t(1) << 17, [&](int64_t, int64_t) { ++calls; });
+    CHECK(calls == 2);
+    set_num_threads(before);
 }
 
 TEST_CASE("coalesce_dims merges dims that are contiguous for every operand", "[01_tensor][provided]") {

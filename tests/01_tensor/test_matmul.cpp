@@ -140,7 +140,25 @@ TEST_CASE("matmul of larger matrices matches the naive loops", "[01_tensor]") {
     manual_seed(27);
     Tensor a = randn({128, 128}), b = randn({128, 128});
     CHECK(close_enough(a.matmul(b), detail::matmul_naive(a, b)));
-    Tensor x = randn({3, 64, 64}), y = randn({3, 64, 64});  // few big batches: Eigen threads each
+    Tensor x = randn({3, 64, 64}), y = randn({3, 64, 64});  // few big batches: each one threaded
     Tensor z = x.matmul(y);
     for (int64_t i = 0; i < 3; ++i) CHECK(close_enough(z[i], detail::matmul_naive(x[i], y[i])));
+}
+
+TEST_CASE("a GEMM split over two threads gives the one-thread result for every operand layout", "[01_tensor]") {
+    manual_seed(28);
+    const int before = get_num_threads();
+    // 300 x 200 x 100 = 6M multiply-adds: above the size at which gemm_strided splits the work.
+    Tensor a = randn({300, 200}), b = randn({200, 100}), at = randn({200, 300}).t(), bt = randn({100, 200}).t();
+    Tensor wide_a = randn({64, 200}), wide_b = randn({200, 600});  // N > M: split by columns
+    for (const auto& [x, y] : std::vector<std::pair<Tensor, Tensor>>{{a, b}, {at, b}, {a, bt}, {at, bt}, {wide_a, wide_b}}) {
+        set_num_threads(1);
+        Tensor one = x.matmul(y);
+        set_num_threads(2);
+        Tensor two = x.matmul(y);
+        INFO("largest difference " << (one - two).abs().max().item());
+        CHECK(close_enough(one, two));  // the blocks may round differently at their edges
+        CHECK(close_enough(two, detail::matmul_naive(x.contiguous(), y.contiguous())));
+    }
+    set_num_threads(before);
 }

@@ -2,14 +2,19 @@
 // Module 01 · Tensor — lesson: modules/01_tensor/README.md §4 (walking strided memory)
 //
 // The loops every element-wise kernel shares:
-//   parallel_for      — split [0, n) across OpenMP threads when the work is big enough,
+//   parallel_for      — split [0, n) across TinyTorch's worker threads when the work is big enough,
 //   for_each_run      — visit all elements of K strided operands of one shape, as runs
 //                       along the innermost dimension (the part a CPU can vectorise).
 // These are given to students: the lesson is strides and broadcasting, not OpenMP.
 #pragma once
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "tinytorch/tensor/shape.hpp"
 
@@ -19,7 +24,8 @@
 
 namespace tinytorch {
 
-/// Threads TinyTorch kernels may use (1 without OpenMP).
+/// Threads TinyTorch kernels may use: OpenMP's setting (OMP_NUM_THREADS, set_num_threads);
+/// 1 when built without OpenMP.
 inline int get_num_threads() {
 #ifdef _OPENMP
     return omp_get_max_threads();
@@ -27,7 +33,7 @@ inline int get_num_threads() {
     return 1;
 #endif
 }
-/// Like torch::set_num_threads: limits TinyTorch's element-wise kernels and Eigen's GEMM.
+/// Like torch::set_num_threads: limits TinyTorch's kernels (element-wise loops and GEMMs).
 inline void set_num_threads(int n) {
 #ifdef _OPENMP
     omp_set_num_threads(std::max(1, n));
@@ -38,25 +44,134 @@ inline void set_num_threads(int n) {
 
 namespace detail {
 
-/// Below this many elements a loop stays on one thread (thread start-up costs ~microseconds).
+/// Below this many elements a loop stays on one thread (handing work to another thread costs
+/// microseconds, and a whole scheduler time slice when that thread has lost its core).
 constexpr int64_t kParallelGrain = 1 << 15;
 
-/// body(begin, end) over disjoint chunks of [0, n); chunks run in parallel when n >= grain.
+/// True on a thread that is running a chunk of a parallel loop: loops inside it run serially.
+inline bool& in_parallel_region() {
+    thread_local bool inside = false;
+    return inside;
+}
+
+/// TinyTorch's worker threads. A parallel loop is cut into chunks; the calling thread and the
+/// workers *claim* chunks from a shared counter, and the caller waits only for chunks a worker
+/// actually took. So if a worker has lost its core to another program, the caller does that
+/// worker's share itself instead of waiting milliseconds for it to be scheduled (the failure
+/// mode of a fork-join barrier on a busy machine: 2 threads could be 10x slower than 1).
+/// Idle workers spin for a few microseconds, then sleep (std::atomic::wait).
+class WorkerPool {
+public:
+    static WorkerPool& instance() {
+        static WorkerPool pool;
+        return pool;
+    }
+    ~WorkerPool() {
+        stop_.store(true);
+        generation_.fetch_add(1);
+        generation_.notify_all();
+        for (std::thread& t : workers_) t.join();
+    }
+
+    /// chunk(c) for every c in [0, chunks), on this thread and up to `helpers` workers.
+    /// Rethrows the first exception a chunk threw, after every chunk has finished.
+    template <typename F>
+    void run(int64_t chunks, int helpers, F& chunk) {
+        std::unique_lock<std::mutex> busy(job_mutex_, std::try_to_lock);
+        if (!busy.owns_lock() || chunks >= kMaxChunks) {  // another thread's loop is running: go serial
+            for (int64_t c = 0; c < chunks; ++c) chunk(c);
+            return;
+        }
+        while (static_cast<int>(workers_.size()) < helpers) {
+            const int index = static_cast<int>(workers_.size());
+            workers_.emplace_back([this, index] { worker_loop(index); });
+        }
+        context_ = &chunk;
+        invoke_ = [](void* ctx, int64_t c) { (*static_cast<F*>(ctx))(c); };
+        error_ = nullptr;
+        done_.store(0, std::memory_order_relaxed);
+        helpers_.store(helpers, std::memory_order_relaxed);
+        const uint64_t gen = (generation_.load(std::memory_order_relaxed) + 1) & 0xffff;
+        claim_.store(gen << 48 | uint64_t(chunks) << 24, std::memory_order_release);
+        generation_.store(static_cast<uint32_t>(gen), std::memory_order_release);
+        generation_.notify_all();
+        work_on(gen);
+        for (int spins = 0; done_.load(std::memory_order_acquire) < chunks; ++spins)
+            if (spins > 256) std::this_thread::yield();  // a worker is mid-chunk: let it run
+        if (error_) std::rethrow_exception(error_);
+    }
+
+private:
+    // claim_ packs the job's generation (16 bits), its chunk count and the next unclaimed chunk
+    // (24 bits each), so one compare-and-swap both checks the job is still current and claims.
+    static constexpr int64_t kMaxChunks = int64_t(1) << 23;
+    std::vector<std::thread> workers_;
+    std::mutex job_mutex_, error_mutex_;
+    std::atomic<uint64_t> claim_{0};
+    std::atomic<uint32_t> generation_{0};
+    std::atomic<int64_t> done_{0};
+    std::atomic<int> helpers_{0};
+    std::atomic<bool> stop_{false};
+    void* context_ = nullptr;
+    void (*invoke_)(void*, int64_t) = nullptr;
+    std::exception_ptr error_;
+
+    /// Claim and run chunks of job `gen` until none is left (or a newer job replaced it).
+    void work_on(uint64_t gen) {
+        const bool was_inside = in_parallel_region();
+        in_parallel_region() = true;
+        for (uint64_t c = claim_.load(std::memory_order_acquire);;) {
+            const uint64_t next = c & 0xffffff, chunks = (c >> 24) & 0xffffff;
+            if ((c >> 48) != gen || next >= chunks) break;
+            if (!claim_.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel)) continue;
+            try {
+                invoke_(context_, static_cast<int64_t>(next));  // job `gen` cannot end before this chunk
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(error_mutex_);
+                if (!error_) error_ = std::current_exception();
+            }
+            done_.fetch_add(1, std::memory_order_acq_rel);
+            c = claim_.load(std::memory_order_acquire);
+        }
+        in_parallel_region() = was_inside;
+    }
+
+    void worker_loop(int index) {
+        uint32_t seen = generation_.load(std::memory_order_acquire);
+        for (;;) {
+            uint32_t g = seen;
+            for (int spin = 0; spin < 4000 && (g = generation_.load(std::memory_order_acquire)) == seen; ++spin) {
+#if defined(__x86_64__) || defined(__i386__)
+                __builtin_ia32_pause();
+#endif
+            }
+            if (g == seen) {
+                generation_.wait(seen, std::memory_order_acquire);
+                g = generation_.load(std::memory_order_acquire);
+            }
+            if (stop_.load()) return;
+            seen = g;
+            if (index < helpers_.load(std::memory_order_relaxed)) work_on(g);
+        }
+    }
+};
+
+/// body(begin, end) over disjoint chunks of [0, n): one chunk per thread when n >= 2·grain and
+/// more than one thread is allowed, else one call on this thread (also inside another loop).
 template <typename F>
 void parallel_for(int64_t n, int64_t grain, F&& body) {
     if (n <= 0) return;
-#ifdef _OPENMP
-    if (n >= 2 * grain && omp_get_max_threads() > 1 && !omp_in_parallel()) {
-#pragma omp parallel
-        {
-            int64_t nt = omp_get_num_threads(), t = omp_get_thread_num();
-            int64_t chunk = (n + nt - 1) / nt, begin = t * chunk, end = std::min(n, begin + chunk);
+    const int64_t threads = in_parallel_region() ? 1 : get_num_threads();
+    if (threads > 1 && n >= 2 * grain) {
+        const int64_t parts = std::min<int64_t>(threads, n / std::max<int64_t>(grain, 1));
+        const int64_t size = (n + parts - 1) / parts;
+        auto chunk = [&](int64_t c) {
+            const int64_t begin = c * size, end = std::min(n, begin + size);
             if (begin < end) body(begin, end);
-        }
+        };
+        WorkerPool::instance().run(parts, static_cast<int>(parts - 1), chunk);
         return;
     }
-#endif
-    (void)grain;
     body(int64_t(0), n);
 }
 template <typename F>

@@ -109,29 +109,26 @@ inline void gemm_strided(const float* a, int64_t ars, int64_t acs, const float* 
     const int64_t ldo = std::max<int64_t>(N, 1);
 #if TINYTORCH_HAS_OPENBLAS
     // TinyTorch owns the threads: OpenBLAS runs single-threaded inside them (set once; again if
-    // someone changed it, which only a top-level call may safely undo).
+    // someone changed it, which only a call from outside a parallel loop may safely undo).
     static const bool openblas_serial = (openblas_set_num_threads(1), true);
     (void)openblas_serial;
-#ifdef _OPENMP
-    if (!omp_in_parallel() && openblas_get_num_threads() != 1) openblas_set_num_threads(1);
+    if (!in_parallel_region() && openblas_get_num_threads() != 1) openblas_set_num_threads(1);
 #endif
-#endif
-#ifdef _OPENMP
-    const int64_t threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+    const int64_t threads = in_parallel_region() ? 1 : get_num_threads();
     if (threads > 1 && M * N * K >= kGemmParallelWork) {
         const bool by_rows = M >= N;  // split the longer side, in multiples of 16 (whole SIMD panels)
         const int64_t len = by_rows ? M : N;
         const int64_t chunk = ((len + threads - 1) / threads + 15) / 16 * 16;
         const int64_t parts = (len + chunk - 1) / chunk;
-#pragma omp parallel for num_threads(static_cast<int>(parts)) schedule(static, 1)
-        for (int64_t p = 0; p < parts; ++p) {
-            const int64_t lo = p * chunk, n = std::min(chunk, len - lo);
-            if (by_rows) gemm_serial(a + lo * ars, ars, acs, b, brs, bcs, out + lo * ldo, ldo, n, K, N, accumulate);
-            else gemm_serial(a, ars, acs, b + lo * bcs, brs, bcs, out + lo, ldo, M, K, n, accumulate);
-        }
+        parallel_for(parts, 1, [&](int64_t p0, int64_t p1) {
+            for (int64_t p = p0; p < p1; ++p) {
+                const int64_t lo = p * chunk, n = std::min(chunk, len - lo);
+                if (by_rows) gemm_serial(a + lo * ars, ars, acs, b, brs, bcs, out + lo * ldo, ldo, n, K, N, accumulate);
+                else gemm_serial(a, ars, acs, b + lo * bcs, brs, bcs, out + lo, ldo, M, K, n, accumulate);
+            }
+        });
         return;
     }
-#endif
     gemm_serial(a, ars, acs, b, brs, bcs, out, ldo, M, K, N, accumulate);
 }
 
