@@ -319,7 +319,14 @@ print_test_report() {
                 lines[g] = lines[g] sprintf("    %s%-7s%s %s\n", red, tag, off, (g == $3 ? $4 : $3 ": " $4))
                 if ($5 != "") lines[g] = lines[g] sprintf("            %s\n", $5)
             }
-            if (first_todo == "" && $5 ~ /^TODO: /) first_todo = $5
+            # next step: the stub of the lowest module and lesson section that blocks a test
+            if ($5 ~ /^TODO: /) {
+                todo_count[$5]++
+                key = 999999
+                if (match($5, /modules\/[0-9][0-9]_/)) key = substr($5, RSTART + 8, 2) * 1000
+                if (match($5, /§[0-9]+/)) key += substr($5, RSTART + length("§"), RLENGTH - length("§"))
+                if (first_todo == "" || key < first_key) { first_todo = $5; first_key = key }
+            }
             if (first_fail == "") first_fail = g ": " $4
         }
         END {
@@ -333,7 +340,7 @@ print_test_report() {
                 T += total[g]; P += passed[g]
             }
             printf "\n%d tests, %s%d passed%s, %s%d failed%s\n", T, green, P, off, (T > P ? red : ""), T - P, off
-            if (first_todo != "") printf "next step: %s%s%s\n", yellow, first_todo, off
+            if (first_todo != "") printf "next step: %s%s%s  (%d failing test%s need it)\n", yellow, first_todo, off, todo_count[first_todo], (todo_count[first_todo] == 1 ? "" : "s")
             exit (T == P ? 0 : 1)
         }' "$results"
 }
