@@ -116,7 +116,7 @@ TEST_CASE("parallel_for covers the range exactly once in chunks", "[01_tensor][p
     CHECK(calls == 0);
 }
 
-TEST_CASE("parallel_for with two threads runs chunks on the worker pool and nests serially", "[01_tensor]") {
+TEST_CASE("parallel_for with two threads runs chunks on the worker pool and nests serially", "[01_tensor][provided]") {
     const int before = get_num_threads();
     set_num_threads(2);
     for (int round = 0; round < 200; ++round) {  // many short jobs: workers wake, claim, sleep
@@ -136,7 +136,7 @@ TEST_CASE("parallel_for with two threads runs chunks on the worker pool and nest
     set_num_threads(before);
 }
 
-TEST_CASE("an exception thrown in a parallel chunk reaches the caller after every chunk ends", "[01_tensor]") {
+TEST_CASE("an exception thrown in a parallel chunk reaches the caller after every chunk ends", "[01_tensor][provided]") {
     const int before = get_num_threads();
     set_num_threads(2);
     std::atomic<int> finished{0};

@@ -12,6 +12,8 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -59,19 +61,17 @@ inline bool& in_parallel_region() {
 /// actually took. So if a worker has lost its core to another program, the caller does that
 /// worker's share itself instead of waiting milliseconds for it to be scheduled (the failure
 /// mode of a fork-join barrier on a busy machine: 2 threads could be 10x slower than 1).
-/// Idle workers spin for a few microseconds, then sleep (std::atomic::wait).
+/// Idle workers spin for a few microseconds, then sleep on a condition variable.
 class WorkerPool {
 public:
+    /// The pool lives until the process ends and is never destroyed: joining sleeping workers
+    /// from a static destructor at exit hung now and then, and a worker that outlives main()
+    /// is harmless — the operating system ends it with the process.
     static WorkerPool& instance() {
-        static WorkerPool pool;
-        return pool;
+        static WorkerPool* pool = new WorkerPool;
+        return *pool;
     }
-    ~WorkerPool() {
-        stop_.store(true);
-        generation_.fetch_add(1);
-        generation_.notify_all();
-        for (std::thread& t : workers_) t.join();
-    }
+    ~WorkerPool() = delete;
 
     /// chunk(c) for every c in [0, chunks), on this thread and up to `helpers` workers.
     /// Rethrows the first exception a chunk threw, after every chunk has finished.
@@ -93,8 +93,12 @@ public:
         helpers_.store(helpers, std::memory_order_relaxed);
         const uint64_t gen = (generation_.load(std::memory_order_relaxed) + 1) & 0xffff;
         claim_.store(gen << 48 | uint64_t(chunks) << 24, std::memory_order_release);
-        generation_.store(static_cast<uint32_t>(gen), std::memory_order_release);
-        generation_.notify_all();
+        {
+            // under the lock, so a worker between its check and its sleep cannot miss the change
+            std::lock_guard<std::mutex> lock(sleep_mutex_);
+            generation_.store(static_cast<uint32_t>(gen), std::memory_order_release);
+        }
+        wake_.notify_all();
         work_on(gen);
         for (int spins = 0; done_.load(std::memory_order_acquire) < chunks; ++spins)
             if (spins > 256) std::this_thread::yield();  // a worker is mid-chunk: let it run
@@ -106,12 +110,12 @@ private:
     // (24 bits each), so one compare-and-swap both checks the job is still current and claims.
     static constexpr int64_t kMaxChunks = int64_t(1) << 23;
     std::vector<std::thread> workers_;
-    std::mutex job_mutex_, error_mutex_;
+    std::mutex job_mutex_, error_mutex_, sleep_mutex_;
+    std::condition_variable wake_;
     std::atomic<uint64_t> claim_{0};
     std::atomic<uint32_t> generation_{0};
     std::atomic<int64_t> done_{0};
     std::atomic<int> helpers_{0};
-    std::atomic<bool> stop_{false};
     void* context_ = nullptr;
     void (*invoke_)(void*, int64_t) = nullptr;
     std::exception_ptr error_;
@@ -146,10 +150,13 @@ private:
 #endif
             }
             if (g == seen) {
-                generation_.wait(seen, std::memory_order_acquire);
+                std::unique_lock<std::mutex> lock(sleep_mutex_);
+                // with a time-out, so that even a missed notification costs only a millisecond
+                wake_.wait_for(lock, std::chrono::milliseconds(1),
+                               [&] { return generation_.load(std::memory_order_acquire) != seen; });
                 g = generation_.load(std::memory_order_acquire);
+                if (g == seen) continue;
             }
-            if (stop_.load()) return;
             seen = g;
             if (index < helpers_.load(std::memory_order_relaxed)) work_on(g);
         }
