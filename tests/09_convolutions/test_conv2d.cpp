@@ -123,6 +123,46 @@ TEST_CASE("conv2d and its gradients are the same with one thread and with two", 
     }
 }
 
+TEST_CASE("conv2d puts about 1024 output columns into one GEMM, at most one thread's images", "[09_convolutions]") {
+    auto geometry = [](int64_t C, int64_t H, int64_t O) {
+        return detail::conv2d_geometry("test", zeros({1, C, H, H}), zeros({O, C, 3, 3}), Tensor(), 1, 1, 1, 1);
+    };
+    CHECK(detail::images_per_gemm(geometry(3, 32, 8), 64) == 1);    // L = 1024: one image fills a GEMM
+    CHECK(detail::images_per_gemm(geometry(8, 8, 8), 64) == 16);    // L = 64
+    CHECK(detail::images_per_gemm(geometry(8, 4, 8), 64) == 64);    // L = 16
+    CHECK(detail::images_per_gemm(geometry(8, 4, 8), 5) == 5);      // never more than the chunk
+    CHECK(detail::images_per_gemm(geometry(2048, 8, 8), 64) == 3);  // K·L = 1.2M floats: 4M of buffer hold 3
+    CHECK(detail::images_per_gemm(geometry(8192, 8, 8), 64) == 1);  // K·L = 4.7M floats: still one image
+}
+
+// The convolution is linear in its input and in its weight, so for any direction d
+// <grad_x, d> = <conv(d, w), g> and <grad_w, d> = <conv(x, d), g> hold exactly (up to rounding):
+// a check of the gradients on images too large for gradcheck.
+static void check_gradients_by_linearity(const Shape& xs, const Shape& ws, int threads, uint64_t seed) {
+    ThreadCount scope(threads);
+    Tensor x = leaf(xs, seed), w = leaf(ws, seed + 1), b = leaf({ws[0]}, seed + 2);
+    Tensor y = conv2d(x, w, b, 1, 1);
+    Tensor g = random(y.shape(), seed + 3);
+    y.backward(g);
+    CHECK(allclose(y.detach(), conv2d_naive(x, w, b, 1, 1), 1e-4f, 1e-4f));
+    Tensor dx = random(xs, seed + 4), dw = random(ws, seed + 5);
+    const float via_grad_x = x.grad().mul(dx).sum().item(), direct_x = conv2d_naive(dx, w.detach(), Tensor(), 1, 1).mul(g).sum().item();
+    const float via_grad_w = w.grad().mul(dw).sum().item(), direct_w = conv2d_naive(x.detach(), dw, Tensor(), 1, 1).mul(g).sum().item();
+    CHECK(via_grad_x == Approx(direct_x).epsilon(1e-4).margin(1e-2));
+    CHECK(via_grad_w == Approx(direct_w).epsilon(1e-4).margin(1e-2));
+    CHECK(allclose(b.grad(), g.sum({0, 2, 3}), 1e-4f, 1e-4f));
+}
+
+TEST_CASE("conv2d gradients hold on large images that get a GEMM each", "[09_convolutions]") {
+    check_gradients_by_linearity({3, 2, 34, 34}, {4, 2, 3, 3}, 1, 300);  // L = 1156: one image per GEMM
+    check_gradients_by_linearity({3, 2, 34, 34}, {4, 2, 3, 3}, 2, 310);
+}
+
+TEST_CASE("conv2d gradients hold when a thread's images share uneven GEMMs", "[09_convolutions]") {
+    check_gradients_by_linearity({7, 3, 6, 6}, {5, 3, 3, 3}, 2, 320);  // chunks of 4 and 3 images
+    check_gradients_by_linearity({40, 2, 5, 5}, {3, 2, 3, 3}, 1, 330);  // L = 25: groups of 40
+}
+
 // ---- gradients --------------------------------------------------------------------------------
 
 TEST_CASE("conv2d gradients for input weight and bias pass gradcheck", "[09_convolutions]") {

@@ -92,7 +92,7 @@ inline Tensor batch_norm2d(const Tensor& input, const Tensor& running_mean, cons
     detail::check_batch_norm2d("batch_norm2d", input, running_mean, running_var, weight, bias, training);
     const int64_t N = input.size(0), C = input.size(1), HW = input.size(2) * input.size(3), M = N * HW;
     const Tensor x = input.detach().contiguous();
-    Tensor out = empty(input.shape()), mean = empty({C}), invstd = empty({C});
+    Tensor out = detail::empty_uninitialized(input.shape()), mean = empty({C}), invstd = empty({C});  // out: every element is written
     // BEGIN SOLUTION: batch_norm2d (§8)
     using Plane = Eigen::Map<const Eigen::ArrayXf>;
     using OutPlane = Eigen::Map<Eigen::ArrayXf>;
@@ -152,7 +152,7 @@ inline std::vector<Tensor> batch_norm2d_backward(const Node& node, const Tensor&
     const bool training = node.ints[0] != 0;
     const bool need_x = needs_grad(node, 0), need_w = needs_grad(node, 1), need_b = needs_grad(node, 2);
     const int64_t N = input.size(0), C = input.size(1), HW = input.size(2) * input.size(3), M = N * HW;
-    Tensor grad_input = need_x ? empty(input.shape()) : Tensor();
+    Tensor grad_input = need_x ? tinytorch::detail::empty_uninitialized(input.shape()) : Tensor();  // fully written
     Tensor grad_weight = need_w ? empty({C}) : Tensor();
     Tensor grad_bias = need_b ? empty({C}) : Tensor();
     // BEGIN SOLUTION: batch_norm2d_backward (§8)

@@ -85,7 +85,7 @@ inline Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bi
         detail::conv2d_geometry("conv2d", input, weight, bias, stride, padding, dilation, groups);
     const Tensor x = input.detach().contiguous(), w = weight.detach().contiguous();
     const Tensor b = bias.defined() ? bias.detach().contiguous() : Tensor();
-    Tensor out = empty({g.N, g.O, g.Ho, g.Wo});
+    Tensor out = detail::empty_uninitialized({g.N, g.O, g.Ho, g.Wo});  // not zero-filled: write every element
     // BEGIN SOLUTION: conv2d (§3)
     const float* px = x.data_ptr();
     const float* pw = w.data_ptr();
@@ -110,9 +110,13 @@ inline Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bi
                         float* row = po + ((n0 + j) * g.O + gi * Og + o) * L;
                         const float bo = pb ? pb[gi * Og + o] : 0.0f;
                         if (nb == 1) {
-                            if (pb) for (int64_t l = 0; l < L; ++l) row[l] += bo;
+                            if (pb) {
+                                TINYTORCH_SIMD
+                                for (int64_t l = 0; l < L; ++l) row[l] += bo;
+                            }
                         } else {
                             const float* src = prod + o * ld + j * L;
+                            TINYTORCH_SIMD
                             for (int64_t l = 0; l < L; ++l) row[l] = src[l] + bo;
                         }
                     }
@@ -143,8 +147,6 @@ inline std::vector<Tensor> conv2d_backward(const Node& node, const Tensor& grad_
     Tensor grad_weight = need_w ? zeros(weight.shape()) : Tensor();
     Tensor grad_bias = need_b ? zeros(bias.shape()) : Tensor();
     // BEGIN SOLUTION: conv2d_backward (§4)
-    using tinytorch::detail::OutMap;
-    using tinytorch::detail::RowMap;
     const Tensor x = need_w ? input.detach().contiguous() : Tensor();
     const Tensor w = weight.detach().contiguous(), go = grad_output.contiguous();
     const int64_t K = g.K(), L = g.L(), Cg = g.Cg(), Og = g.Og(), HW = g.H * g.W;
@@ -177,8 +179,9 @@ inline std::vector<Tensor> conv2d_backward(const Node& node, const Tensor& grad_
                             tinytorch::detail::im2col(x.data_ptr() + ((n0 + j) * g.C + gi * Cg) * HW, g, cols + j * L, ld);
                         C = cols;
                     }
-                    OutMap(acc_w.data() + gi * Og * K, Og, K, Eigen::OuterStride<>(K)).noalias() +=
-                        RowMap(G, Og, ld, Eigen::OuterStride<>(ld)) * RowMap(C, K, ld, Eigen::OuterStride<>(ld)).transpose();
+                    // acc_w[Og, K] += G [Og, nb·L] @ Cᵀ: strides (1, ld) read C as its transpose, no copy
+                    tinytorch::detail::gemm_strided(G, ld, 1, C, 1, ld, acc_w.data() + gi * Og * K, Og, ld, K,
+                                                    /*accumulate=*/true);
                 }
                 if (need_x) {
                     float* gx = grad_input.data_ptr() + (n0 * g.C + gi * Cg) * HW;

@@ -7,11 +7,15 @@
 //     out  [O, Ho·Wo]      =  weight [O, C·kh·kw] @ cols
 // (positions in the zero padding give 0). col2im is its adjoint: it adds each entry of a
 // column matrix back onto the input position it was copied from — the backward of im2col.
-// Both walk one row of `cols` at a time: for a fixed (c, ky, kx) the valid ox form one
-// contiguous range, so the inner loop is one vector copy (stride 1) or a strided copy.
-// `ld` is the row stride of `cols` (L for one image on its own): conv2d puts the column matrices of several
-// images side by side — cols [K, B·L], image j in columns j·L .. j·L + L — so that one GEMM
-// serves B images (lesson §3, "batching the GEMM").
+//
+// The trick that makes both fast: first copy the channel into a plane that *has* its zero border
+// ([H + 2·ph, W + 2·pw], from detail::thread_scratch). Then no tap ever falls outside, and every
+// (c, ky, kx, oy) stretch of a row of cols is one plain copy of Wo floats — no bounds checks,
+// no branches, a loop the compiler turns into vector moves (TINYTORCH_SIMD, `#pragma omp simd`,
+// asks for that even at -O2, where GCC only vectorises loops of known length). col2im adds into such a bordered plane and then adds its inside back to x.
+// `ld` is the row stride of `cols` (L for one image on its own): conv2d puts the column matrices
+// of several images side by side — cols [K, B·L], image j in columns j·L .. j·L + L — so that
+// one GEMM serves B images (lesson §3, "batching the GEMM").
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -19,19 +23,23 @@
 
 #include "tinytorch/convolutions/conv_geometry.hpp"
 
+/// Vectorise the next loop (OpenMP's `simd`): GCC at -O2 leaves loops of unknown length scalar.
+#if defined(_OPENMP)
+#define TINYTORCH_SIMD _Pragma("omp simd")
+#else
+#define TINYTORCH_SIMD
+#endif
+
 namespace tinytorch::detail {
 
-/// The output columns ox whose input column ox·sw + offset lies inside [0, W): [lo, hi).
-struct ValidRange {
-    int64_t lo = 0, hi = 0;
-};
-inline ValidRange valid_columns(int64_t offset, int64_t stride, int64_t W, int64_t Wo) {
-    ValidRange r;
-    r.lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-    r.hi = W - 1 - offset < 0 ? 0 : std::min(Wo, (W - 1 - offset) / stride + 1);
-    r.lo = std::min(r.lo, Wo);
-    r.hi = std::max(r.hi, r.lo);
-    return r;
+/// A per-thread scratch buffer of at least n floats (slot 0..3), kept between calls: the column
+/// matrices of a training step are allocated once per thread, not once per image. conv2d uses
+/// slots 0–2; im2col and col2im use slot 3 for their bordered plane.
+inline float* thread_scratch(size_t n, int slot) {
+    thread_local std::vector<float> buffers[4];
+    std::vector<float>& b = buffers[slot];
+    if (b.size() < n) b.resize(n);
+    return b.data();
 }
 
 /// One image's channels x [C, H, W] (contiguous, C = g.Cg()) -> cols [C·kh·kw, Ho·Wo], whose
@@ -39,31 +47,36 @@ inline ValidRange valid_columns(int64_t offset, int64_t stride, int64_t W, int64
 inline void im2col(const float* x, const Conv2dGeometry& g, float* cols, int64_t ld) {
     // BEGIN SOLUTION: im2col (§3)
     const int64_t C = g.Cg(), H = g.H, W = g.W, Ho = g.Ho, Wo = g.Wo;
+    const bool padded = g.ph > 0 || g.pw > 0;
+    const int64_t Hp = H + 2 * g.ph, Wp = W + 2 * g.pw;  // the plane with its zero border
+    float* border = padded ? thread_scratch(static_cast<size_t>(Hp * Wp), 3) : nullptr;
+    if (padded) std::fill(border, border + Hp * Wp, 0.0f);  // the inside is overwritten per channel
     for (int64_t c = 0; c < C; ++c) {
         const float* plane = x + c * H * W;
-        for (int64_t ky = 0; ky < g.kh; ++ky) {
+        if (padded) {  // copy the channel into the middle of the bordered plane
+            for (int64_t y = 0; y < H; ++y) {
+                float* dst = border + (y + g.ph) * Wp + g.pw;
+                const float* src = plane + y * W;
+TINYTORCH_SIMD
+                for (int64_t i = 0; i < W; ++i) dst[i] = src[i];
+            }
+            plane = border;
+        }
+        for (int64_t ky = 0; ky < g.kh; ++ky)
             for (int64_t kx = 0; kx < g.kw; ++kx) {
                 float* row = cols + ((c * g.kh + ky) * g.kw + kx) * ld;
-                const int64_t xoff = kx * g.dw - g.pw;  // input column of ox = ox·sw + xoff
-                const ValidRange v = valid_columns(xoff, g.sw, W, Wo);
                 for (int64_t oy = 0; oy < Ho; ++oy) {
-                    float* r = row + oy * Wo;
-                    const int64_t iy = oy * g.sh - g.ph + ky * g.dh;
-                    if (iy < 0 || iy >= H) {  // the whole output row reads padding
-                        std::fill(r, r + Wo, 0.0f);
-                        continue;
-                    }
-                    std::fill(r, r + v.lo, 0.0f);
-                    std::fill(r + v.hi, r + Wo, 0.0f);
-                    const float* src = plane + iy * W + xoff;
+                    // padded coordinates: input row oy·sh + ky·dh, column ox·sw + kx·dw
+                    const float* src = plane + (oy * g.sh + ky * g.dh) * Wp + kx * g.dw;
+                    float* dst = row + oy * Wo;
                     if (g.sw == 1) {
-                        for (int64_t ox = v.lo; ox < v.hi; ++ox) r[ox] = src[ox];
+TINYTORCH_SIMD
+                        for (int64_t ox = 0; ox < Wo; ++ox) dst[ox] = src[ox];
                     } else {
-                        for (int64_t ox = v.lo; ox < v.hi; ++ox) r[ox] = src[ox * g.sw];
+                        for (int64_t ox = 0; ox < Wo; ++ox) dst[ox] = src[ox * g.sw];
                     }
                 }
             }
-        }
     }
     // END SOLUTION
 }
@@ -73,37 +86,39 @@ inline void im2col(const float* x, const Conv2dGeometry& g, float* cols, int64_t
 inline void col2im(const float* cols, const Conv2dGeometry& g, float* x, int64_t ld) {
     // BEGIN SOLUTION: col2im (§4)
     const int64_t C = g.Cg(), H = g.H, W = g.W, Ho = g.Ho, Wo = g.Wo;
+    const bool padded = g.ph > 0 || g.pw > 0;
+    const int64_t Hp = H + 2 * g.ph, Wp = W + 2 * g.pw;
+    float* border = padded ? thread_scratch(static_cast<size_t>(Hp * Wp), 3) : nullptr;
     for (int64_t c = 0; c < C; ++c) {
         float* plane = x + c * H * W;
-        for (int64_t ky = 0; ky < g.kh; ++ky) {
+        float* acc = plane;  // without padding, add straight into x
+        if (padded) {
+            std::fill(border, border + Hp * Wp, 0.0f);
+            acc = border;
+        }
+        for (int64_t ky = 0; ky < g.kh; ++ky)
             for (int64_t kx = 0; kx < g.kw; ++kx) {
                 const float* row = cols + ((c * g.kh + ky) * g.kw + kx) * ld;
-                const int64_t xoff = kx * g.dw - g.pw;
-                const ValidRange v = valid_columns(xoff, g.sw, W, Wo);
                 for (int64_t oy = 0; oy < Ho; ++oy) {
-                    const int64_t iy = oy * g.sh - g.ph + ky * g.dh;
-                    if (iy < 0 || iy >= H) continue;
-                    const float* r = row + oy * Wo;
-                    float* dst = plane + iy * W + xoff;
+                    float* dst = acc + (oy * g.sh + ky * g.dh) * Wp + kx * g.dw;
+                    const float* src = row + oy * Wo;
                     if (g.sw == 1) {
-                        for (int64_t ox = v.lo; ox < v.hi; ++ox) dst[ox] += r[ox];
+TINYTORCH_SIMD
+                        for (int64_t ox = 0; ox < Wo; ++ox) dst[ox] += src[ox];
                     } else {
-                        for (int64_t ox = v.lo; ox < v.hi; ++ox) dst[ox * g.sw] += r[ox];
+                        for (int64_t ox = 0; ox < Wo; ++ox) dst[ox * g.sw] += src[ox];
                     }
                 }
             }
-        }
+        if (padded)  // the inside of the bordered plane belongs to x; the border was padding
+            for (int64_t y = 0; y < H; ++y) {
+                const float* src = border + (y + g.ph) * Wp + g.pw;
+                float* dst = plane + y * W;
+TINYTORCH_SIMD
+                for (int64_t i = 0; i < W; ++i) dst[i] += src[i];
+            }
     }
     // END SOLUTION
-}
-
-/// A per-thread scratch buffer of at least n floats (slot 0, 1 or 2), kept between calls: the
-/// column matrices of a training step are allocated once per thread, not once per image.
-inline float* thread_scratch(size_t n, int slot) {
-    thread_local std::vector<float> buffers[3];
-    std::vector<float>& b = buffers[slot];
-    if (b.size() < n) b.resize(n);
-    return b.data();
 }
 
 }  // namespace tinytorch::detail

@@ -59,7 +59,8 @@ inline std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, In
                                                          IntPair padding = 0) {
     const detail::Pool2dGeometry g = detail::pool2d_geometry("max_pool2d", input, kernel_size, stride, padding);
     const Tensor x = input.detach().contiguous();
-    Tensor out = empty({g.N, g.C, g.Ho, g.Wo}), indices = empty({g.N, g.C, g.Ho, g.Wo});
+    // not zero-filled: every output and index is written below
+    Tensor out = detail::empty_uninitialized({g.N, g.C, g.Ho, g.Wo}), indices = detail::empty_uninitialized({g.N, g.C, g.Ho, g.Wo});
     // BEGIN SOLUTION: max_pool2d (§6)
     const float* px = x.data_ptr();
     float* po = out.data_ptr();
