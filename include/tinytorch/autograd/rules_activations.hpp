@@ -24,8 +24,11 @@ inline std::vector<Tensor> relu_backward(const Node& node, const Tensor& g) {
         const float* pg = g.data_ptr();
         const float* po = out.data_ptr();
         float* px = gx.data_ptr();
-        tinytorch::detail::parallel_for(g.numel(), [&](int64_t lo, int64_t hi) {
-            for (int64_t i = lo; i < hi; ++i) px[i] = po[i] > 0.0f ? pg[i] : 0.0f;
+        tinytorch::detail::parallel_for(g.numel(), [pg, po, px](int64_t lo, int64_t hi) {
+            for (int64_t i = lo; i < hi; ++i) {
+                const float gi = pg[i];  // loaded unconditionally: the loop becomes a vector blend
+                px[i] = po[i] > 0.0f ? gi : 0.0f;
+            }
         });
         return {gx};
     }

@@ -44,7 +44,7 @@ run_bench() {
             *) err "unknown option '$1'"; usage_bench >&2; exit 2 ;;
         esac
     done
-    [ -f "$TITO_ROOT/bench/CMakeLists.txt" ] || die 2 "this tree has no bench/ folder (a student release leaves it out)"
+    [ -f "$TITO_ROOT/bench/CMakeLists.txt" ] || die 2 "this tree has no bench/ folder (bench/CMakeLists.txt)"
 
     TITO_PRESET=release
     if [ "$reconfigure" = 1 ] && [ -f "$(build_dir)/CMakeCache.txt" ]; then
