@@ -223,7 +223,7 @@ int main(int argc, char** argv) {
         };
         parts.push_back(run("A · digits · CNN", "digits_cnn", cnn_net,
                             share(trs.map(shift)), share(tes), override_recipe(cnn), flags.seed, digit_names,
-                            flags.quick ? 0.80 : 0.9433));
+                            flags.quick ? 0.80 : std::max(0.90, parts.back().test_acc)));  // and beat the MLP
     }
     if (task == "lenet" || task == "all") {
         if (!has_files(mnist_dir, {"train-images-idx3-ubyte", "t10k-images-idx3-ubyte"})) {
