@@ -243,9 +243,9 @@ std::string tinytorch_gemm_backend() {
                         " GEMM (TinyTorch splits big GEMMs over its threads)");
 #endif
 #ifdef _OPENMP
-    s += ", OpenMP";
+    s += "; threads: TinyTorch's worker pool, count from OpenMP's setting";
 #else
-    s += ", no OpenMP";
+    s += "; built without OpenMP: one thread";
 #endif
     return s;
 }

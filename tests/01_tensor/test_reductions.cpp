@@ -202,3 +202,21 @@ TEST_CASE("sum_to undoes broadcasting by summing the broadcast dims", "[01_tenso
     Tensor b = ones({2, 4, 3});
     CHECK(b.sum_to({4, 1}).to_vector() == Floats(4, 6.f));
 }
+
+TEST_CASE("summing away the leading dims of a contiguous tensor matches element-wise sums", "[01_tensor]") {
+    manual_seed(41);
+    Tensor x = randn({37, 5, 6});
+    Tensor s0 = x.sum(0), s01 = x.sum({0, 1}), kept = x.sum(0, true);
+    REQUIRE(s0.shape() == Shape{5, 6});
+    REQUIRE(s01.shape() == Shape{6});
+    REQUIRE(kept.shape() == Shape{1, 5, 6});
+    for (int64_t i = 0; i < 5; ++i)
+        for (int64_t j = 0; j < 6; ++j) {
+            double want = 0.0;
+            for (int64_t n = 0; n < 37; ++n) want += x.at({n, i, j});
+            CHECK(std::fabs(s0.at({i, j}) - want) < 1e-4);
+            CHECK(std::fabs(kept.at({0, i, j}) - want) < 1e-4);
+        }
+    CHECK(allclose(s01, x.permute({2, 0, 1}).contiguous().reshape({6, -1}).sum(1), 1e-4f, 1e-4f));
+    CHECK(allclose(zeros({0, 3}).sum(0), zeros({3})));  // no rows: zeros
+}
