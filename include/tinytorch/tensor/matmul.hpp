@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tinytorch/tensor/core.hpp"
+#include "tinytorch/tensor/gemm_kernel.hpp"
 #include "tinytorch/tensor/graph.hpp"
 #include "tinytorch/tensor/iteration.hpp"
 #include "tinytorch/tensor/views.hpp"
@@ -65,9 +66,24 @@ void with_eigen_matrix(const float* p, int64_t rows, int64_t cols, int64_t rs, i
 /// when another program holds a core, so small products are faster serial (lesson §7).
 constexpr int64_t kGemmParallelWork = int64_t(1) << 22;  // 4M multiply-adds ≈ 0.1 ms on one core
 
+/// Which GEMM serves matmul, chosen at compile time (first that applies):
+///   1. OpenBLAS's cblas_sgemm  — when built with TINYTORCH_HAS_OPENBLAS (CMake option
+///      TINYTORCH_USE_OPENBLAS, on when libopenblas-dev is found);
+///   2. TinyTorch's own kernel  — gemm_kernel.hpp, on CPUs with AVX2 and FMA (-march=native);
+///   3. Eigen's GEMM            — anywhere else.
+inline std::string gemm_backend_name() {
+#if TINYTORCH_HAS_OPENBLAS
+    return "OpenBLAS cblas_sgemm";
+#elif TINYTORCH_GEMM_AVX2
+    return gemm::kernel_name();
+#else
+    return fmt("Eigen ", EIGEN_WORLD_VERSION, ".", EIGEN_MAJOR_VERSION, ".", EIGEN_MINOR_VERSION, " GEMM");
+#endif
+}
+
 /// One GEMM on the calling thread: out[M, N] (row stride ldo) = a @ b, or += a @ b when
-/// `accumulate`. With OpenBLAS (TINYTORCH_HAS_OPENBLAS) a row-major or transposed operand goes
-/// to cblas_sgemm as it is; otherwise Eigen's GEMM (EIGEN_DONT_PARALLELIZE: TinyTorch threads it).
+/// `accumulate`, through the backend above (OpenBLAS and TinyTorch's kernel take row-major or
+/// transposed operands as they are; Eigen's GEMM runs with EIGEN_DONT_PARALLELIZE: TinyTorch threads it).
 inline void gemm_serial(const float* a, int64_t ars, int64_t acs, const float* b, int64_t brs, int64_t bcs, float* out,
                         int64_t ldo, int64_t M, int64_t K, int64_t N, bool accumulate) {
     if (M == 0 || N == 0) return;
@@ -92,6 +108,9 @@ inline void gemm_serial(const float* a, int64_t ars, int64_t acs, const float* b
                     static_cast<int>(ldo));
         return;
     }
+#elif TINYTORCH_GEMM_AVX2
+    gemm::gemm(a, ars, acs, b, brs, bcs, out, ldo, M, K, N, accumulate);  // any strides
+    return;
 #endif
     with_eigen_matrix(a, M, K, ars, acs, [&](const auto& A) {
         with_eigen_matrix(b, K, N, brs, bcs, [&](const auto& B) {
