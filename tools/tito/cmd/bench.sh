@@ -15,7 +15,11 @@ alternating repeats. Prints median, min-max and the TinyTorch/libtorch ratio, wr
   --repeat-time S         seconds of steps per repeat (default 0.25)
   --warmup-time S         untimed seconds before timing (default 0.5)
   --only LIST             some of W1_train,W1_infer,W2_train,W3_train,W5_sgemm
-  --json PATH             the JSON report (default build/release/bench/bench.json)
+  --json PATH             the JSON report (default build/<preset>/bench/bench.json)
+  --gemm openblas|tinytorch
+                          TinyTorch's GEMM: OpenBLAS when found (default, preset 'release') or
+                          TinyTorch's own kernel, gemm_kernel.hpp (preset 'release-own-gemm',
+                          build/release-own-gemm); W5 compares either with OpenBLAS
   --openblas-coretype T   run both frameworks with OPENBLAS_CORETYPE=T (default: unset)
   --no-libtorch           TinyTorch figures only
   --quick                 a seconds-long smoke run
@@ -31,12 +35,20 @@ EOF2
 }
 
 run_bench() {
-    local args=() json="" reconfigure=0
+    local args=() json="" reconfigure=0 preset=release
     while [ $# -gt 0 ]; do
         case "$1" in
             -h|--help) usage_bench; return 0 ;;
             --json) [ $# -ge 2 ] || die 2 "--json needs a path"; json=$(abspath "$2"); shift 2 ;;
             --reconfigure) reconfigure=1; shift ;;
+            --gemm)
+                [ $# -ge 2 ] || die 2 "--gemm needs openblas or tinytorch"
+                case "$2" in
+                    openblas) preset=release ;;
+                    tinytorch|own) preset=release-own-gemm ;;
+                    *) die 2 "--gemm: expected openblas or tinytorch, got '$2'" ;;
+                esac
+                shift 2 ;;
             --threads|--repeats|--repeat-time|--warmup-time|--only|--openblas-coretype)
                 [ $# -ge 2 ] || die 2 "$1 needs a value (./tito bench --help)"
                 args+=("$1" "$2"); shift 2 ;;
@@ -46,11 +58,11 @@ run_bench() {
     done
     [ -f "$TITO_ROOT/bench/CMakeLists.txt" ] || die 2 "this tree has no bench/ folder (bench/CMakeLists.txt)"
 
-    TITO_PRESET=release
+    TITO_PRESET=$preset
     if [ "$reconfigure" = 1 ] && [ -f "$(build_dir)/CMakeCache.txt" ]; then
-        info "re-configuring: cmake --preset release"
-        (cd "$TITO_ROOT" && cmake --preset release) >"$(build_dir)/tito-configure.log" 2>&1 ||
-            { tail -n 25 "$(build_dir)/tito-configure.log" >&2; die 2 "cmake --preset release failed"; }
+        info "re-configuring: cmake --preset $preset"
+        (cd "$TITO_ROOT" && cmake --preset "$preset") >"$(build_dir)/tito-configure.log" 2>&1 ||
+            { tail -n 25 "$(build_dir)/tito-configure.log" >&2; die 2 "cmake --preset $preset failed"; }
     fi
     ensure_targets tinytorch_bench
     tito_build tinytorch_bench || exit 2
