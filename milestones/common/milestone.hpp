@@ -179,7 +179,8 @@ inline void print_confusion(const std::vector<std::vector<int64_t>>& m, const st
     for (size_t i = 0; i < c; ++i) {
         int64_t row = 0;
         for (int64_t v : m[i]) row += v;
-        std::string name = i < names.size() ? names[i] : std::to_string(i);
+        // "3 cat" for named classes; digits are their own names, so just "3" (not "3 3")
+        std::string name = i < names.size() && names[i] != std::to_string(i) ? names[i] : "";
         std::printf("%2zu %-9.9s", i, name.c_str());
         for (size_t j = 0; j < c; ++j) std::printf(" %5lld", static_cast<long long>(m[i][j]));
         std::printf("   %s\n", row ? pct(static_cast<double>(m[i][i]) / row).c_str() : "-");

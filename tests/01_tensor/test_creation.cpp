@@ -78,6 +78,16 @@ TEST_CASE("a 2-D tensor from nested rows is stored row by row", "[01_tensor]") {
     CHECK(t.data_ptr()[4] == 5.f);
 }
 
+TEST_CASE("a column of one-element rows is a [N, 1] tensor, and integer lists work too", "[01_tensor]") {
+    Tensor column({{1.f}, {2.f}, {3.f}});  // not ambiguous with the 1-D list
+    CHECK(column.shape() == Shape{3, 1});
+    CHECK(column.to_vector() == Floats{1, 2, 3});
+    Tensor ints({{1, 2}, {3, 4}});
+    CHECK(ints.shape() == Shape{2, 2});
+    CHECK(ints.at({1, 0}) == 3.f);
+    CHECK(Tensor({4, 5, 6}).shape() == Shape{3});
+}
+
 TEST_CASE("a 3-D tensor from nested planes has shape planes by rows by cols", "[01_tensor]") {
     Tensor t({{{1.f, 2.f}, {3.f, 4.f}}, {{5.f, 6.f}, {7.f, 8.f}}, {{9.f, 10.f}, {11.f, 12.f}}});
     CHECK(t.shape() == Shape{3, 2, 2});

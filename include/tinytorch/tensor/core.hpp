@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <type_traits>
 #include <vector>
 
 #include "tinytorch/tensor/errors.hpp"
@@ -57,7 +58,11 @@ public:
     // ---- construction (creation.hpp) ------------------------------------------------------
     Tensor() = default;  ///< an undefined tensor: defined() is false
     explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
-    Tensor(std::initializer_list<float> values);                                    ///< 1-D
+    /// 1-D. A template (any arithmetic element type) so that a column {{1.f}, {2.f}} is not
+    /// ambiguous: a braced element cannot be deduced as a number, so only the 2-D form matches.
+    template <typename V>
+        requires std::is_arithmetic_v<V>
+    Tensor(std::initializer_list<V> values);
     Tensor(std::initializer_list<std::initializer_list<float>> rows);               ///< 2-D
     Tensor(std::initializer_list<std::initializer_list<std::initializer_list<float>>> planes);  ///< 3-D
     Tensor(std::vector<float> values, Shape shape);  ///< any shape; values in row-major order

@@ -23,8 +23,10 @@ inline Tensor::Tensor(std::vector<float> values, Shape shape) {
     // END SOLUTION
 }
 
-inline Tensor::Tensor(std::initializer_list<float> values)
-    : Tensor(std::vector<float>(values), Shape{static_cast<int64_t>(values.size())}) {}
+template <typename V>
+    requires std::is_arithmetic_v<V>
+inline Tensor::Tensor(std::initializer_list<V> values)
+    : Tensor(std::vector<float>(values.begin(), values.end()), Shape{static_cast<int64_t>(values.size())}) {}
 
 inline Tensor::Tensor(std::initializer_list<std::initializer_list<float>> rows) {
     // BEGIN SOLUTION: Tensor(nested rows) (§3)
