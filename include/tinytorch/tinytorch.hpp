@@ -11,3 +11,4 @@
 #include "tinytorch/optimizers/optimizers.hpp"     // 07
 #include "tinytorch/training/training.hpp"         // 08
 #include "tinytorch/convolutions/convolutions.hpp" // 09
+#include "tinytorch/tokenization/tokenization.hpp" // 10

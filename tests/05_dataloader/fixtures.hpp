@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "support/temp_dir.hpp"
+
 #if defined(TINYTORCH_HAS_ZLIB) && TINYTORCH_HAS_ZLIB
 #include <zlib.h>
 #endif
@@ -21,27 +23,7 @@ namespace fs = std::filesystem;
 using Bytes = std::vector<uint8_t>;
 
 /// A fresh folder under the system temp dir, removed with everything in it at scope exit.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path_ = fs::temp_directory_path() /
-                ("tinytorch_05_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-    std::string str() const { return path_.string(); }
-
-private:
-    fs::path path_;
-};
+using TempDir = tinytorch_test::TempDir;
 
 inline void write_file(const std::string& path, const Bytes& bytes) {
     std::ofstream file(path, std::ios::binary | std::ios::trunc);
