@@ -94,8 +94,8 @@ int main() {
     const double mb = static_cast<double>(held_out.size()) / 1e6;
     const int64_t d_model = 384;
     std::printf("1. Sequence length vs vocabulary (held-out text), and what each costs\n");
-    std::printf("   %-9s %6s %9s %9s %10s %10s %10s %12s %14s\n", "tokenizer", "vocab", "train s", "tokens",
-                "bytes/tok", "enc MB/s", "dec MB/s", "embed MB", "attn vs char");
+    std::printf("   %-9s %6s %9s %9s %10s %10s %10s %10s %10s %13s\n", "tokenizer", "vocab", "train s", "tokens",
+                "bytes/tok", "(train)", "enc MB/s", "dec MB/s", "embed MB", "attn vs char");
     double char_tokens = 0.0;
     for (Row& row : rows) {
         std::vector<int64_t> ids = row.tok->encode(held_out);
@@ -104,12 +104,14 @@ int main() {
         double t_dec = seconds_per_call([&] { (void)row.tok->decode(ids); });
         if (row.tok->decode(ids) != held_out) std::printf("   (round trip FAILED for %s)\n", row.name.c_str());
         double n = static_cast<double>(ids.size());
+        double train_bpt = static_cast<double>(train_text.size()) / static_cast<double>(row.tok->encode(train_text).size());
         double embed_mb = static_cast<double>(row.tok->vocab_size() * d_model * 4) / 1e6;
         double attn = (n / char_tokens) * (n / char_tokens);  // T^2 relative to the char tokenizer
-        std::printf("   %-9s %6lld %9.3f %9zu %10.2f %10.1f %10.1f %12.2f %13.2fx\n", row.name.c_str(),
+        std::printf("   %-9s %6lld %9.3f %9zu %10.2f %10.2f %10.1f %10.1f %10.2f %12.2fx\n", row.name.c_str(),
                     static_cast<long long>(row.tok->vocab_size()), row.train_s, ids.size(),
-                    static_cast<double>(held_out.size()) / n, mb / t_enc, mb / t_dec, embed_mb, attn);
+                    static_cast<double>(held_out.size()) / n, train_bpt, mb / t_enc, mb / t_dec, embed_mb, attn);
     }
+    std::printf("   (train): bytes per token on the training text itself, for comparison.\n");
     std::printf("   embed MB: a float32 embedding table of vocab x %lld (and as much again for an untied output\n"
                 "   layer). attn vs char: attention scores grow with T^2; fewer tokens for the same text pay off twice.\n"
                 "   The char vocabulary holds every character of the whole corpus; BPE 256 is plain bytes.\n\n",
