@@ -1,5 +1,6 @@
 // tests/10_tokenization/test_bpe_files.cpp — BPETokenizer save/load and its file errors (lesson §7),
 // read_text_file. Files are written to a temporary folder at test time.
+#include <filesystem>
 #include <fstream>
 
 #include "support/catch.hpp"
@@ -127,6 +128,14 @@ TEST_CASE("BPE save names a path it cannot write", "[10_tokenization][provided]"
     const std::string path = dir.file("no/such/folder/tok.txt");
     CHECK_THROWS_AS(tok.save(path), DataError);
     CHECK_THROWS_WITH(tok.save(path), Contains(path) && Contains("cannot write") && Contains("hint"));
+}
+
+TEST_CASE("BPE save reports a write that fails after opening", "[10_tokenization][provided]") {
+    // /dev/full opens fine and fails every write with ENOSPC (Linux); elsewhere there is nothing to test
+    if (!std::filesystem::exists("/dev/full")) return;
+    text::BPETokenizer tok;
+    CHECK_THROWS_AS(tok.save("/dev/full"), DataError);
+    CHECK_THROWS_WITH(tok.save("/dev/full"), Contains("writing /dev/full failed") && Contains("disk full"));
 }
 
 TEST_CASE("read_text_file returns the bytes of a file and names a missing one", "[10_tokenization][provided]") {
