@@ -1,5 +1,5 @@
-// tests/10_tokenization/test_token_tensor.cpp — ids as tensors (lesson §8), corpus statistics,
-// create_tokenizer
+// tests/10_tokenization/test_token_tensor.cpp — ids as tensors and batches (lesson §8), corpus
+// statistics, create_tokenizer
 #include <cmath>
 #include <limits>
 
@@ -53,6 +53,25 @@ TEST_CASE("from_tensor rejects tensors that are not 1-D whole ids", "[10_tokeniz
     CHECK_THROWS_WITH(text::from_tensor(Tensor({1.f, 2.5f})), Contains("value 2.5 at position 1"));
     CHECK_THROWS_WITH(text::from_tensor(Tensor({-1.f})), Contains("value -1 at position 0"));
     CHECK_THROWS_WITH(text::from_tensor(Tensor({std::numeric_limits<float>::quiet_NaN()})), Contains("position 0"));
+}
+
+TEST_CASE("encode_batch encodes pads and truncates a list of texts", "[10_tokenization]") {
+    text::BPETokenizer tok;
+    tok.train("aaabdaaabac", 270, {"<pad>"});  // 258 = aaab, 259 = <pad>
+    Tensor t = text::encode_batch(tok, {"aaab", "aaabdaaabac", ""}, tok.special_id("<pad>"));
+    REQUIRE(t.shape() == Shape{3, 5});
+    CHECK(t.to_vector() == std::vector<float>{258, 259, 259, 259, 259, 258, 100, 258, 97, 99, 259, 259, 259, 259, 259});
+    Tensor cut = text::encode_batch(tok, {"aaabdaaabac", "ab"}, 259, /*max_length=*/2);
+    REQUIRE(cut.shape() == Shape{2, 2});
+    CHECK(cut.to_vector() == std::vector<float>{258, 100, 257, 259});
+}
+
+TEST_CASE("encode_batch rejects a negative max_length and a pad_id outside the vocabulary", "[10_tokenization][provided]") {
+    text::BPETokenizer tok;
+    CHECK_THROWS_AS(text::encode_batch(tok, {"a"}, 0, -1), ValueError);
+    CHECK_THROWS_WITH(text::encode_batch(tok, {"a"}, 0, -1), Contains("max_length must be >= 0") && Contains("got -1"));
+    CHECK_THROWS_AS(text::encode_batch(tok, {"a"}, 256), ValueError);
+    CHECK_THROWS_WITH(text::encode_batch(tok, {"a"}, 256), Contains("pad_id 256") && Contains("ids 0..255"));
 }
 
 TEST_CASE("analyze_tokenization counts bytes tokens and compression", "[10_tokenization]") {

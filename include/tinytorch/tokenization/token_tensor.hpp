@@ -7,9 +7,11 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "tinytorch/tensor/tensor.hpp"
+#include "tinytorch/tokenization/tokenizer.hpp"
 
 namespace tinytorch::text {
 
@@ -51,6 +53,26 @@ inline Tensor to_tensor(const std::vector<std::vector<int64_t>>& batch, int64_t 
         for (size_t k = 0; k < batch[r].size(); ++k) values[r * longest + k] = static_cast<float>(batch[r][k]);
     // END SOLUTION
     return Tensor(std::move(values), Shape{static_cast<int64_t>(batch.size()), static_cast<int64_t>(longest)});
+}
+
+/// Every text encoded, cut to its first `max_length` ids when max_length > 0, then stacked into
+/// [B, L] by to_tensor(batch, pad_id).   (the original TinyTorch's tokenize_dataset)
+inline Tensor encode_batch(const Tokenizer& tokenizer, const std::vector<std::string>& texts, int64_t pad_id,
+                           int64_t max_length = 0) {
+    if (max_length < 0)
+        throw ValueError(fmt("encode_batch: max_length must be >= 0 (0 = no limit), got ", max_length,
+                             "; hint: pass the model's context length"));
+    if (pad_id < 0 || pad_id >= tokenizer.vocab_size())
+        throw ValueError(fmt("encode_batch: pad_id ", pad_id, " is not in the vocabulary (ids 0..",
+                             tokenizer.vocab_size() - 1, "); hint: use the id of a <pad> special token"));
+    std::vector<std::vector<int64_t>> batch;
+    batch.reserve(texts.size());
+    for (const std::string& t : texts) {
+        std::vector<int64_t> ids = tokenizer.encode(t);
+        if (max_length > 0 && static_cast<int64_t>(ids.size()) > max_length) ids.resize(static_cast<size_t>(max_length));
+        batch.push_back(std::move(ids));
+    }
+    return to_tensor(batch, pad_id);
 }
 
 /// A 1-D tensor of ids (for example a model's argmax) -> ids. ShapeError unless 1-D; ValueError
