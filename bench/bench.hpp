@@ -24,9 +24,12 @@ struct Workload {
 /// The workloads every framework side implements (same shapes, optimizers, batch sizes).
 ///   W1_train  MLP 784-256-128-10, ReLU, cross-entropy, SGD(lr 0.01, momentum 0.9), batch 64
 ///   W1_infer  the same MLP, forward only without autograd, batch 256
+///   W1_frozen the same inference, TinyTorch through accel::freeze (module 17: pre-packed weights,
+///             fused epilogues, reused buffers), libtorch under InferenceMode
 ///   W2_train  LeNet-5 on 1x28x28, SGD(lr 0.01, momentum 0.9), batch 64
 ///   W3_train  small CIFAR CNN on 3x32x32, Adam(lr 1e-3), batch 64
-///   W5_sgemm  C[1024,1024] = A[1024,1024] @ B[1024,1024], float32
+///   W5_sgemm  C[1024,1024] = A[1024,1024] @ B[1024,1024], float32, through matmul's backend
+///   W5_kernel the same product through TinyTorch's own kernel (gemm_kernel.hpp) whatever the backend
 struct WorkloadInfo {
     std::string id, title, unit;
 };
@@ -34,9 +37,11 @@ inline const std::vector<WorkloadInfo>& workload_table() {
     static const std::vector<WorkloadInfo> table = {
         {"W1_train", "MLP 784-256-128-10, SGD m0.9, batch 64 (train)", "samples/s"},
         {"W1_infer", "MLP 784-256-128-10, batch 256 (inference)", "samples/s"},
+        {"W1_frozen", "MLP 784-256-128-10, batch 256 (inference: accel::freeze vs libtorch InferenceMode)", "samples/s"},
         {"W2_train", "LeNet-5 1x28x28, SGD m0.9, batch 64 (train)", "samples/s"},
         {"W3_train", "CNN 3x32x32 conv32-conv64-fc256, Adam, batch 64 (train)", "samples/s"},
         {"W5_sgemm", "sgemm 1024x1024x1024", "GFLOP/s"},
+        {"W5_kernel", "sgemm 1024x1024x1024, TinyTorch's own kernel (gemm_kernel.hpp)", "GFLOP/s"},
     };
     return table;
 }

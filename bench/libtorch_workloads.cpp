@@ -100,6 +100,16 @@ Workload libtorch_workload(const std::string& id) {
                 },
                 256.0};
     }
+    if (id == "W1_frozen") {  // libtorch's lean inference mode (no version counters, no autograd)
+        auto net = mlp();
+        net->eval();
+        auto x = std::make_shared<torch::Tensor>(torch::randn({256, 784}));
+        return {[net, x]() mutable {
+                    c10::InferenceMode guard;
+                    torch::Tensor out = net->forward(*x);
+                },
+                256.0};
+    }
     if (id == "W2_train") {
         auto net = lenet5();
         return train(net, {64, 1, 28, 28}, std::make_shared<SGD>(net->parameters(), SGDOptions(0.01).momentum(0.9)));

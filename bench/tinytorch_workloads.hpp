@@ -6,6 +6,7 @@
 #include <string>
 
 #include "bench.hpp"
+#include "tinytorch/acceleration/acceleration.hpp"
 #include "tinytorch/autograd/autograd.hpp"
 #include "tinytorch/convolutions/convolutions.hpp"
 #include "tinytorch/losses/losses.hpp"
@@ -69,6 +70,13 @@ inline Workload tinytorch_workload(const std::string& id) {
                 },
                 256.0};
     }
+    if (id == "W1_frozen") {  // module 17: freeze after eval()
+        auto net = tt_mlp();
+        net->eval();
+        auto frozen = std::make_shared<tt::accel::FrozenSequential>(tt::accel::freeze(*net));
+        tt::Tensor x = tt::randn({256, 784});
+        return {[frozen, x] { tt::Tensor out = (*frozen)(x); }, 256.0};
+    }
     if (id == "W2_train") {
         auto net = tt_lenet5();
         return tt_train(net, {64, 1, 28, 28}, std::make_shared<SGD>(net->parameters(), SGDOptions(0.01).momentum(0.9)));
@@ -81,6 +89,14 @@ inline Workload tinytorch_workload(const std::string& id) {
         const int64_t n = 1024;
         tt::Tensor a = tt::randn({n, n}), b = tt::randn({n, n});
         return {[a, b] { tt::Tensor c = a.matmul(b); }, 2.0 * n * n * n / 1e9};  // items: GFLOP per step
+    }
+    if (id == "W5_kernel") {  // the own kernel, one block of rows per thread (module 17's gemm_parallel)
+        const int64_t n = 1024;
+        tt::Tensor a = tt::randn({n, n}), b = tt::randn({n, n}), c = tt::zeros({n, n});
+        return {[a, b, c] {
+                    tt::accel::gemm_parallel(tt::accel::Rung::tinytorch_kernel, a.data_ptr(), b.data_ptr(), c.data_ptr(), n, n, n);
+                },
+                2.0 * n * n * n / 1e9};
     }
     return {};
 }

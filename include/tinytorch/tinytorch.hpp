@@ -12,3 +12,4 @@
 #include "tinytorch/training/training.hpp"         // 08
 #include "tinytorch/convolutions/convolutions.hpp" // 09
 #include "tinytorch/tokenization/tokenization.hpp" // 10
+#include "tinytorch/acceleration/acceleration.hpp" // 17

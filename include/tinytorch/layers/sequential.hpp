@@ -9,6 +9,7 @@
 // are stored as they are, other functors (module 02's nn::ReLU, ...) and lambdas are
 // wrapped in an nn::Functional module.
 #pragma once
+#include <any>
 #include <concepts>
 #include <functional>
 #include <memory>
@@ -32,9 +33,20 @@ public:
     std::string name() const override { return label_; }
     std::string extra_repr() const override { return extra_; }
 
+    /// The functor this module wraps when it was added to a Sequential as one (nn::ReLU,
+    /// nn::GELU, ...), as its own type; nullptr for another type or a plain callable. Lets code
+    /// that rewrites a model (module 17's freeze) recognise layers by type, not by name.
+    template <typename T>
+    const T* target() const {
+        return std::any_cast<T>(&functor_);
+    }
+    /// Keep a copy of the functor behind this module (Sequential::push_back does it).
+    void set_target(std::any functor) { functor_ = std::move(functor); }
+
 private:
     Function fn_;
     std::string label_, extra_;
+    std::any functor_;
 };
 
 inline Functional::Functional(Function fn, std::string name) : fn_(std::move(fn)) {
@@ -130,8 +142,12 @@ void Sequential::push_back(Item&& item) {
     } else if constexpr (detail::HasForward<T>) {
         std::string label = "Functional";
         if constexpr (detail::HasName<T>) label = item.name();
-        module = std::make_shared<Functional>(
+        std::any target;
+        if constexpr (std::is_copy_constructible_v<T>) target = T(item);
+        auto functional = std::make_shared<Functional>(
             [f = T(std::forward<Item>(item))](const Tensor& x) mutable -> Tensor { return f.forward(x); }, label);
+        functional->set_target(std::move(target));
+        module = std::move(functional);
     } else if constexpr (detail::TensorFunction<T>) {
         module = std::make_shared<Functional>(Functional::Function(std::forward<Item>(item)));
     } else {

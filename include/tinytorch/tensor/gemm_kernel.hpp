@@ -2,57 +2,174 @@
 // Module 01 · Tensor — lesson: modules/01_tensor/README.md §7 (matrix multiplication, "how fast GEMMs work")
 //
 // TinyTorch's own single-threaded GEMM: out[M, N] (+)= A[M, K] @ B[K, N] for strided operands.
-// Given to students (module 17, acceleration, takes it apart); matmul_naive in matmul.hpp is the
-// definition it must agree with. The speed comes from three ideas (Goto's GEMM, as in BLIS):
+// Given to students; module 17 (acceleration, modules/17_acceleration/README.md §5) takes it apart.
+// matmul_naive in matmul.hpp is the definition it must agree with. The speed comes from three ideas
+// (Goto's GEMM, as in BLIS and OpenBLAS):
 //
-//  1. A register tile. The micro-kernel keeps a 6 x 16 block of `out` in 12 AVX registers (8 floats
-//     each) for a whole pass over k: per k it loads 16 floats of B, broadcasts 6 floats of A and
-//     does 12 fused multiply-adds — 192 flops for 8 loads, so the FMA units, not memory, set the pace.
-//  2. Packing B. A KC x 16 slice of B is copied once into a contiguous panel (16 floats per k), so
-//     the kernel reads it with unit stride whatever B's layout was (a transposed weight costs the
-//     same as a row-major one), and the panel stays in L1 cache while the kernel runs down every
-//     6-row strip of A.
-//  3. Blocking for the caches: KC rows of B per pass (a 24 KB panel, L1), MC rows of A per block
-//     (MC x KC floats, L2), NC columns of B packed at a time (KC x NC floats, L3).
+//  1. A register tile. The micro-kernel keeps an MR x NR block of `out` in vector registers for a
+//     whole pass over k: per k it loads NR floats of B, broadcasts MR floats of A and issues
+//     MR x NR / (floats per register) fused multiply-adds, so the FMA units, not memory, set the pace.
+//     Three tiles, chosen at compile time from what -march=native enables:
+//       Avx512Tile  14 x 32 in 28 of the 32 AVX-512 registers (16 floats each)
+//       Avx2Tile     6 x 16 in 12 of the 16 AVX2 registers (8 floats each)
+//       PortableTile 6 x 16 as plain loops (any CPU; the compiler vectorises what it can)
+//  2. Packing. A KC x NR slice of B is copied once into a contiguous panel (NR floats per k), so the
+//     kernel reads it with unit stride whatever B's layout was (a transposed weight costs the same as a
+//     row-major one), and the panel stays in L1 cache while the kernel runs down every MR-row strip of
+//     A. A is read in place or packed into MR-row strips (see gemm_with() for when).
+//  3. Blocking for the caches: KC rows of B per pass (one panel in L1), MC rows of A per block
+//     (MC x KC floats in L2), NC columns of B packed at a time (KC x NC floats in L3).
 //
-// A is read in place when its rows are contiguous (activations @ weight.t(): no copy at all), or
-// packed into 6-row strips when that is faster (see gemm() below for when).
-// Without AVX2+FMA (or with TINYTORCH_PORTABLE_GEMM) the same kernel is written as plain loops.
-// Measured on the course machine (1 thread): 55-97% of the FMA peak (few-row im2col products are
-// the slow end), 1.0-1.6x Eigen's GEMM and 0.85-1.1x OpenBLAS on the milestone shapes.
+// Two extras serve inference (module 17's freeze): an Epilogue (bias per column, then ReLU/GELU/...,
+// applied to the tile while it is still in registers or L1 on the last pass over k), and PackedB, a
+// weight packed once into the panels gemm_packed() reads, so no call packs it again.
+// Measured on the course machines (1 thread, ./tito bench): AVX2 part 55-97% of the FMA peak and
+// 0.85-1.1x OpenBLAS; AVX-512 part (Zen 5): see README "Speed".
 #pragma once
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <cstdlib>
+#include <memory>
+#include <new>
 #include <vector>
 
-#if defined(__AVX2__) && defined(__FMA__) && !defined(TINYTORCH_PORTABLE_GEMM)
+#if !defined(TINYTORCH_PORTABLE_GEMM) && defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 #define TINYTORCH_GEMM_AVX2 1
 #else
 #define TINYTORCH_GEMM_AVX2 0
 #endif
+// TINYTORCH_GEMM_NO_AVX512 keeps an AVX-512 machine on the AVX2 tile (for comparisons).
+#if TINYTORCH_GEMM_AVX2 && defined(__AVX512F__) && !defined(TINYTORCH_GEMM_NO_AVX512)
+#define TINYTORCH_GEMM_AVX512 1
+#else
+#define TINYTORCH_GEMM_AVX512 0
+#endif
+
+/// Ask for vector code in the next loop (OpenMP's `simd`; a no-op in builds without OpenMP).
+#if defined(_OPENMP)
+#define TINYTORCH_VECTORIZE _Pragma("omp simd")
+#else
+#define TINYTORCH_VECTORIZE
+#endif
 
 namespace tinytorch::detail::gemm {
 
-constexpr int64_t MR = 6;    ///< rows of the register tile
-constexpr int64_t NR = 16;   ///< columns of the register tile (two 8-float AVX registers)
-#ifndef TINYTORCH_GEMM_KC  // block sizes can be overridden at compile time, for experiments
-#define TINYTORCH_GEMM_KC 384
-#endif
-#ifndef TINYTORCH_GEMM_MC
-#define TINYTORCH_GEMM_MC 96
-#endif
-#ifndef TINYTORCH_GEMM_NC
-#define TINYTORCH_GEMM_NC 2048
-#endif
-constexpr int64_t KC = TINYTORCH_GEMM_KC;  ///< depth of one pass: a packed KC x NR panel of B is 24 KB (L1)
-constexpr int64_t MC = TINYTORCH_GEMM_MC;  ///< rows of A per block: MC x KC floats = 144 KB (L2); a multiple of MR
-constexpr int64_t NC = TINYTORCH_GEMM_NC;  ///< columns of B packed at once: KC x NC floats = 3 MB (L3)
+// ---- the epilogue: what happens to a finished tile before it is stored ---------------------------
 
-/// Which kernel this build uses (the bench prints it).
-inline const char* kernel_name() {
-    return TINYTORCH_GEMM_AVX2 ? "TinyTorch 6x16 AVX2/FMA micro-kernel" : "TinyTorch 6x16 portable micro-kernel";
+/// Element-wise functions the kernel can apply to its output as it stores it.
+enum class Activation { none, relu, gelu_tanh, gelu_erf, sigmoid, tanh };
+
+/// out = act(A @ B + bias) — bias is one float per output column (nullptr: none). Applied on the
+/// last pass over k only, to the tile while it is hot: no second pass over out in memory.
+struct Epilogue {
+    const float* bias = nullptr;
+    Activation act = Activation::none;
+};
+
+/// e^x for one float with operations a compiler vectorises (no library call): x = n·ln2 + r with
+/// |r| <= ln2/2, e^r by its Taylor series to r^7, 2^n by writing n into the float's exponent bits.
+/// Relative error below 2e-7 for x in [-87, 88]; 0 below, +inf above.
+inline float exp_approx(float x) {
+    x = std::min(std::max(x, -87.5f), 88.5f);
+    const float n = std::floor(x * 1.44269504088896341f + 0.5f);
+    const float r = (x - n * 0.693145751953125f) - n * 1.42860682030941723212e-6f;  // ln2 in two parts
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+    float scale;
+    std::memcpy(&scale, &bits, sizeof scale);
+    return x <= -87.5f ? 0.0f : p * scale;
 }
+
+/// erf(x) (Abramowitz & Stegun 7.1.26: 1 - t·(a1 + t·(a2 + ...))·e^{-x²}, t = 1/(1 + p·|x|)),
+/// absolute error below 4e-7 in float arithmetic (1.5e-7 in exact), vectorisable.
+inline float erf_approx(float x) {
+    const float ax = std::abs(x);
+    const float t = 1.0f / (1.0f + 0.3275911f * ax);
+    float poly = 1.061405429f;
+    poly = poly * t - 1.453152027f;
+    poly = poly * t + 1.421413741f;
+    poly = poly * t - 0.284496736f;
+    poly = poly * t + 0.254829592f;
+    const float y = 1.0f - poly * t * exp_approx(-ax * ax);
+    return x < 0.0f ? -y : y;
+}
+
+/// p[i] = act(p[i]) for n contiguous floats, one pass, vectorisable loops (no temporaries).
+///   gelu_erf:  0.5·x·(1 + erf(x/√2))          gelu_tanh: x·σ(2u), u = √(2/π)(x + 0.044715x³)
+///   (0.5·(1 + tanh(u)) = σ(2u), so the tanh form needs one exp and one division)
+inline void apply_activation(Activation act, float* p, int64_t n) {
+    switch (act) {
+        case Activation::none: return;
+        case Activation::relu:
+            for (int64_t i = 0; i < n; ++i) p[i] = p[i] < 0.0f ? 0.0f : p[i];  // NaN stays NaN
+            return;
+        case Activation::gelu_erf:
+            TINYTORCH_VECTORIZE
+            for (int64_t i = 0; i < n; ++i) p[i] = 0.5f * p[i] * (1.0f + erf_approx(p[i] * 0.70710678118654752f));
+            return;
+        case Activation::gelu_tanh:
+            TINYTORCH_VECTORIZE
+            for (int64_t i = 0; i < n; ++i) {
+                const float x = p[i], u = 0.79788456080286535588f * (x + 0.044715f * x * x * x);
+                p[i] = x / (1.0f + exp_approx(-2.0f * u));
+            }
+            return;
+        case Activation::sigmoid:
+            TINYTORCH_VECTORIZE
+            for (int64_t i = 0; i < n; ++i) p[i] = 1.0f / (1.0f + exp_approx(-p[i]));
+            return;
+        case Activation::tanh:
+            TINYTORCH_VECTORIZE
+            for (int64_t i = 0; i < n; ++i) p[i] = 2.0f / (1.0f + exp_approx(-2.0f * p[i])) - 1.0f;
+            return;
+    }
+}
+
+/// The epilogue for rows x cols of out (row stride ldc) after plain stores: + bias, then act.
+inline void epilogue_rows(float* c, int64_t ldc, int64_t rows, int64_t cols, const float* bias, Activation act) {
+    for (int64_t r = 0; r < rows; ++r) {
+        float* row = c + r * ldc;
+        if (bias)
+            for (int64_t j = 0; j < cols; ++j) row[j] += bias[j];
+        apply_activation(act, row, cols);
+    }
+}
+
+// ---- the register tiles -----------------------------------------------------------------------------
+// Each tile type says its shape (MR x NR), its cache blocking (KC, MC, NC) and has the micro-kernel
+//   kernel<Rows, AK>(kc, a, lda, panel, c, ldc, cols, accumulate, bias, act):
+//   tile[Rows, NR] = A[Rows, kc] @ panel[kc, NR], A(r, k) at a[r * lda + k * AK] (AK = 1: rows of A in
+//   place; AK = MR, lda = 1: a packed strip), stored (or added, `accumulate`) to the first `cols`
+//   columns of c; bias/act non-null/none only on the last pass over k.
+
+/// The same tile as plain loops (any CPU): the definition the SIMD tiles implement.
+struct PortableTile {
+    static constexpr int64_t MR = 6, NR = 16, KC = 256, MC = 96, NC = 2048;
+    static const char* name() { return "TinyTorch 6x16 portable micro-kernel"; }
+    template <int Rows, int AK>
+    static void kernel(int64_t kc, const float* a, int64_t lda, const float* panel, float* c, int64_t ldc,
+                       int64_t cols, bool accumulate, const float* bias, Activation act) {
+        float tile[MR][NR] = {};
+        for (int64_t k = 0; k < kc; ++k, panel += NR)
+            for (int r = 0; r < Rows; ++r) {
+                const float x = a[r * lda + k * AK];
+                for (int64_t j = 0; j < NR; ++j) tile[r][j] += x * panel[j];
+            }
+        for (int r = 0; r < Rows; ++r)
+            for (int64_t j = 0; j < cols; ++j) c[r * ldc + j] = accumulate ? c[r * ldc + j] + tile[r][j] : tile[r][j];
+        if (bias || act != Activation::none) epilogue_rows(c, ldc, Rows, cols, bias, act);
+    }
+};
 
 #if TINYTORCH_GEMM_AVX2
 /// dst[r][c] = src[c][r] for an 8 x 8 tile (rows of src are `ld_src` floats apart, rows of dst
@@ -82,182 +199,338 @@ inline void transpose8x8(const float* src, int64_t ld_src, float* dst, int64_t l
     _mm256_storeu_ps(dst + 6 * ld_dst, _mm256_permute2f128_ps(s2, s6, 0x31));
     _mm256_storeu_ps(dst + 7 * ld_dst, _mm256_permute2f128_ps(s3, s7, 0x31));
 }
+
+/// 6 x 16: 12 accumulators of 8 floats. Per k: 2 loads of B, 6 broadcasts of A, 12 FMAs.
+struct Avx2Tile {
+    static constexpr int64_t MR = 6, NR = 16;
+    static constexpr int64_t KC = 384;  ///< a KC x 16 panel of B is 24 KB (L1)
+    static constexpr int64_t MC = 96;   ///< MC x KC floats of A = 144 KB (L2); a multiple of MR
+    static constexpr int64_t NC = 2048; ///< KC x NC floats of B = 3 MB (L3)
+    static const char* name() { return "TinyTorch 6x16 AVX2/FMA micro-kernel"; }
+    template <int Rows, int AK>
+    static void kernel(int64_t kc, const float* a, int64_t lda, const float* panel, float* c, int64_t ldc,
+                       int64_t cols, bool accumulate, const float* bias, Activation act) {
+        // 12 accumulators as named variables: in an array GCC keeps them in memory, 3x slower.
+        __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        const float* a0 = a;
+        const float* a1 = a + (Rows > 1 ? 1 : 0) * lda;
+        const float* a2 = a + (Rows > 2 ? 2 : 0) * lda;
+        const float* a3 = a + (Rows > 3 ? 3 : 0) * lda;
+        const float* a4 = a + (Rows > 4 ? 4 : 0) * lda;
+        const float* a5 = a + (Rows > 5 ? 5 : 0) * lda;
+        for (int64_t k = 0; k < kc; ++k, panel += NR) {
+            const __m256 b0 = _mm256_loadu_ps(panel), b1 = _mm256_loadu_ps(panel + 8);
+            __m256 x = _mm256_broadcast_ss(a0 + k * AK);
+            c00 = _mm256_fmadd_ps(x, b0, c00), c01 = _mm256_fmadd_ps(x, b1, c01);
+            if constexpr (Rows > 1) x = _mm256_broadcast_ss(a1 + k * AK), c10 = _mm256_fmadd_ps(x, b0, c10), c11 = _mm256_fmadd_ps(x, b1, c11);
+            if constexpr (Rows > 2) x = _mm256_broadcast_ss(a2 + k * AK), c20 = _mm256_fmadd_ps(x, b0, c20), c21 = _mm256_fmadd_ps(x, b1, c21);
+            if constexpr (Rows > 3) x = _mm256_broadcast_ss(a3 + k * AK), c30 = _mm256_fmadd_ps(x, b0, c30), c31 = _mm256_fmadd_ps(x, b1, c31);
+            if constexpr (Rows > 4) x = _mm256_broadcast_ss(a4 + k * AK), c40 = _mm256_fmadd_ps(x, b0, c40), c41 = _mm256_fmadd_ps(x, b1, c41);
+            if constexpr (Rows > 5) x = _mm256_broadcast_ss(a5 + k * AK), c50 = _mm256_fmadd_ps(x, b0, c50), c51 = _mm256_fmadd_ps(x, b1, c51);
+        }
+        alignas(32) float tile[MR][NR];
+        _mm256_store_ps(tile[0], c00), _mm256_store_ps(tile[0] + 8, c01);
+        if constexpr (Rows > 1) _mm256_store_ps(tile[1], c10), _mm256_store_ps(tile[1] + 8, c11);
+        if constexpr (Rows > 2) _mm256_store_ps(tile[2], c20), _mm256_store_ps(tile[2] + 8, c21);
+        if constexpr (Rows > 3) _mm256_store_ps(tile[3], c30), _mm256_store_ps(tile[3] + 8, c31);
+        if constexpr (Rows > 4) _mm256_store_ps(tile[4], c40), _mm256_store_ps(tile[4] + 8, c41);
+        if constexpr (Rows > 5) _mm256_store_ps(tile[5], c50), _mm256_store_ps(tile[5] + 8, c51);
+        if (cols == NR) {  // a whole tile: add/store with vector instructions
+            const __m256 zero = _mm256_setzero_ps();
+            for (int r = 0; r < Rows; ++r) {
+                float* dst = c + r * ldc;
+                __m256 t0 = _mm256_load_ps(tile[r]), t1 = _mm256_load_ps(tile[r] + 8);
+                if (accumulate) t0 = _mm256_add_ps(t0, _mm256_loadu_ps(dst)), t1 = _mm256_add_ps(t1, _mm256_loadu_ps(dst + 8));
+                if (bias) t0 = _mm256_add_ps(t0, _mm256_loadu_ps(bias)), t1 = _mm256_add_ps(t1, _mm256_loadu_ps(bias + 8));
+                if (act == Activation::relu) t0 = _mm256_max_ps(t0, zero), t1 = _mm256_max_ps(t1, zero);
+                _mm256_storeu_ps(dst, t0), _mm256_storeu_ps(dst + 8, t1);
+            }
+            if (act != Activation::none && act != Activation::relu) epilogue_rows(c, ldc, Rows, NR, nullptr, act);
+            return;
+        }
+        for (int r = 0; r < Rows; ++r)  // an edge tile: only the columns that exist
+            for (int64_t j = 0; j < cols; ++j) c[r * ldc + j] = accumulate ? c[r * ldc + j] + tile[r][j] : tile[r][j];
+        if (bias || act != Activation::none) epilogue_rows(c, ldc, Rows, cols, bias, act);
+    }
+};
 #endif
+
+#if TINYTORCH_GEMM_AVX512
+#ifndef TINYTORCH_GEMM512_KC  // block sizes can be overridden at compile time, for experiments
+#define TINYTORCH_GEMM512_KC 256
+#endif
+#ifndef TINYTORCH_GEMM512_MC
+#define TINYTORCH_GEMM512_MC 168
+#endif
+#ifndef TINYTORCH_GEMM512_NC
+#define TINYTORCH_GEMM512_NC 4096
+#endif
+/// 14 x 32: 28 accumulators of 16 floats (of 32 registers; 2 hold B, 1 the broadcast A). Per k:
+/// 2 loads of B, 14 broadcasts of A, 28 FMAs — 896 flops per 64 floats read from L1.
+/// Edge tiles need no scalar loop: AVX-512's masked loads/stores touch only the columns that exist.
+struct Avx512Tile {
+    static constexpr int64_t MR = 14, NR = 32;
+    static constexpr int64_t KC = TINYTORCH_GEMM512_KC;  ///< a KC x 32 panel of B is 32 KB (L1 is 32-48 KB)
+    static constexpr int64_t MC = TINYTORCH_GEMM512_MC;  ///< MC x KC floats of A = 168 KB (L2); a multiple of MR
+    static constexpr int64_t NC = TINYTORCH_GEMM512_NC;  ///< KC x NC floats of B = 4 MB (L3)
+    static const char* name() { return "TinyTorch 14x32 AVX-512 micro-kernel"; }
+    template <int Rows, int AK>
+    static void kernel(int64_t kc, const float* a, int64_t lda, const float* panel, float* c, int64_t ldc,
+                       int64_t cols, bool accumulate, const float* bias, Activation act) {
+        // Accumulators in an array indexed only by compile-time constants after unrolling, so the
+        // compiler keeps each in a register (checked: no spills in the loop at -O2/-O3).
+        __m512 acc[2 * MR];
+#pragma GCC unroll 28
+        for (int i = 0; i < 2 * Rows; ++i) acc[i] = _mm512_setzero_ps();
+        for (int64_t k = 0; k < kc; ++k, panel += NR) {
+            const __m512 b0 = _mm512_load_ps(panel), b1 = _mm512_load_ps(panel + 16);
+#pragma GCC unroll 14
+            for (int r = 0; r < Rows; ++r) {
+                const __m512 x = _mm512_set1_ps(a[r * lda + k * AK]);
+                acc[2 * r] = _mm512_fmadd_ps(x, b0, acc[2 * r]);
+                acc[2 * r + 1] = _mm512_fmadd_ps(x, b1, acc[2 * r + 1]);
+            }
+        }
+        // Store: masks select the columns that exist (all 32 for a whole tile).
+        const __mmask16 m0 = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
+        const __mmask16 m1 = cols >= 32 ? __mmask16(0xFFFF) : cols > 16 ? __mmask16((1u << (cols - 16)) - 1) : __mmask16(0);
+        const __m512 zero = _mm512_setzero_ps();
+        __m512 bias0 = zero, bias1 = zero;
+        if (bias) bias0 = _mm512_maskz_loadu_ps(m0, bias), bias1 = _mm512_maskz_loadu_ps(m1, bias + 16);
+#pragma GCC unroll 14
+        for (int r = 0; r < Rows; ++r) {
+            float* dst = c + r * ldc;
+            __m512 t0 = acc[2 * r], t1 = acc[2 * r + 1];
+            if (accumulate)
+                t0 = _mm512_add_ps(t0, _mm512_maskz_loadu_ps(m0, dst)), t1 = _mm512_add_ps(t1, _mm512_maskz_loadu_ps(m1, dst + 16));
+            if (bias) t0 = _mm512_add_ps(t0, bias0), t1 = _mm512_add_ps(t1, bias1);
+            if (act == Activation::relu) t0 = _mm512_max_ps(t0, zero), t1 = _mm512_max_ps(t1, zero);
+            _mm512_mask_storeu_ps(dst, m0, t0);
+            _mm512_mask_storeu_ps(dst + 16, m1, t1);
+        }
+        if (act != Activation::none && act != Activation::relu) epilogue_rows(c, ldc, Rows, cols, nullptr, act);
+    }
+};
+#endif
+
+#if TINYTORCH_GEMM_AVX512
+using BestTile = Avx512Tile;
+#elif TINYTORCH_GEMM_AVX2
+using BestTile = Avx2Tile;
+#else
+using BestTile = PortableTile;
+#endif
+
+/// The tile and blocking the default gemm() uses on this build.
+constexpr int64_t MR = BestTile::MR;  ///< rows of the register tile
+constexpr int64_t NR = BestTile::NR;  ///< columns of the register tile
+constexpr int64_t KC = BestTile::KC;  ///< depth of one pass over k
+constexpr int64_t MC = BestTile::MC;  ///< rows of A per cache block
+constexpr int64_t NC = BestTile::NC;  ///< columns of B packed at once
+
+/// Which kernel this build uses (the bench prints it).
+inline const char* kernel_name() { return BestTile::name(); }
+
+// ---- packing ---------------------------------------------------------------------------------------
 
 /// Copy a kc x nc block of B (element strides brs, bcs) into panels of NR columns: panel p
 /// holds, for each k, the NR floats B[k, p*NR + 0..NR-1], zero-padded past nc.
+template <int64_t NR_>
 inline void pack_b(const float* b, int64_t brs, int64_t bcs, int64_t kc, int64_t nc, float* dst) {
-    const int64_t panels = (nc + NR - 1) / NR;
+    const int64_t panels = (nc + NR_ - 1) / NR_;
     if (bcs == 1) {
         // Row-major B: walk each row of B once, front to back (the hardware prefetcher follows),
         // dealing its floats out to the panels.
         for (int64_t k = 0; k < kc; ++k) {
             const float* src = b + k * brs;
             for (int64_t p = 0; p < panels; ++p) {
-                float* d = dst + p * kc * NR + k * NR;
-                const int64_t nn = std::min(NR, nc - p * NR);
-                for (int64_t j = 0; j < nn; ++j) d[j] = src[p * NR + j];
-                for (int64_t j = nn; j < NR; ++j) d[j] = 0.0f;
+                float* d = dst + p * kc * NR_ + k * NR_;
+                const int64_t nn = std::min(NR_, nc - p * NR_);
+                for (int64_t j = 0; j < nn; ++j) d[j] = src[p * NR_ + j];
+                for (int64_t j = nn; j < NR_; ++j) d[j] = 0.0f;
             }
         }
         return;
     }
     // Otherwise (a transposed weight: brs == 1) each column of B is a contiguous run of k.
-    // Columns are read 8 at a time and transposed in 8 x 8 tiles (see transpose8x8 below).
-    for (int64_t p = 0; p < panels; ++p, dst += kc * NR) {
-        const int64_t j0 = p * NR, nn = std::min(NR, nc - j0);
+    // Columns are read 8 at a time and transposed in 8 x 8 tiles (transpose8x8 above).
+    for (int64_t p = 0; p < panels; ++p, dst += kc * NR_) {
+        const int64_t j0 = p * NR_, nn = std::min(NR_, nc - j0);
         int64_t k = 0;
 #if TINYTORCH_GEMM_AVX2
-        if (brs == 1 && nn == NR)
+        if (brs == 1 && nn == NR_)
             for (; k + 8 <= kc; k += 8)
-                for (int64_t half = 0; half < NR; half += 8) transpose8x8(b + (j0 + half) * bcs + k, bcs, dst + k * NR + half, NR);
+                for (int64_t part = 0; part < NR_; part += 8) transpose8x8(b + (j0 + part) * bcs + k, bcs, dst + k * NR_ + part, NR_);
 #endif
         for (; k < kc; ++k)
-            for (int64_t j = 0; j < NR; ++j) dst[k * NR + j] = j < nn ? b[k * brs + (j0 + j) * bcs] : 0.0f;
-    }
-}
-
-/// The micro-kernel: tile[rows, NR] (+)= A[rows, kc] (row stride lda) @ panel[kc, NR], rows <= MR.
-/// The tile is written to c (row stride ldc) for its first `cols` columns; `accumulate` adds to c.
-template <int Rows, int AK>
-inline void micro_kernel(int64_t kc, const float* a, int64_t lda, const float* panel, float* c, int64_t ldc,
-                         int64_t cols, bool accumulate) {
-#if TINYTORCH_GEMM_AVX2
-    // 12 accumulators as named variables: in an array GCC keeps them in memory, 3x slower.
-    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-    __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-    const float* a0 = a;
-    const float* a1 = a + (Rows > 1 ? 1 : 0) * lda;
-    const float* a2 = a + (Rows > 2 ? 2 : 0) * lda;
-    const float* a3 = a + (Rows > 3 ? 3 : 0) * lda;
-    const float* a4 = a + (Rows > 4 ? 4 : 0) * lda;
-    const float* a5 = a + (Rows > 5 ? 5 : 0) * lda;
-    for (int64_t k = 0; k < kc; ++k, panel += NR) {
-        const __m256 b0 = _mm256_loadu_ps(panel), b1 = _mm256_loadu_ps(panel + 8);
-        __m256 x = _mm256_broadcast_ss(a0 + k * AK);
-        c00 = _mm256_fmadd_ps(x, b0, c00), c01 = _mm256_fmadd_ps(x, b1, c01);
-        if constexpr (Rows > 1) x = _mm256_broadcast_ss(a1 + k * AK), c10 = _mm256_fmadd_ps(x, b0, c10), c11 = _mm256_fmadd_ps(x, b1, c11);
-        if constexpr (Rows > 2) x = _mm256_broadcast_ss(a2 + k * AK), c20 = _mm256_fmadd_ps(x, b0, c20), c21 = _mm256_fmadd_ps(x, b1, c21);
-        if constexpr (Rows > 3) x = _mm256_broadcast_ss(a3 + k * AK), c30 = _mm256_fmadd_ps(x, b0, c30), c31 = _mm256_fmadd_ps(x, b1, c31);
-        if constexpr (Rows > 4) x = _mm256_broadcast_ss(a4 + k * AK), c40 = _mm256_fmadd_ps(x, b0, c40), c41 = _mm256_fmadd_ps(x, b1, c41);
-        if constexpr (Rows > 5) x = _mm256_broadcast_ss(a5 + k * AK), c50 = _mm256_fmadd_ps(x, b0, c50), c51 = _mm256_fmadd_ps(x, b1, c51);
-    }
-    alignas(32) float tile[MR][NR];
-    _mm256_store_ps(tile[0], c00), _mm256_store_ps(tile[0] + 8, c01);
-    if constexpr (Rows > 1) _mm256_store_ps(tile[1], c10), _mm256_store_ps(tile[1] + 8, c11);
-    if constexpr (Rows > 2) _mm256_store_ps(tile[2], c20), _mm256_store_ps(tile[2] + 8, c21);
-    if constexpr (Rows > 3) _mm256_store_ps(tile[3], c30), _mm256_store_ps(tile[3] + 8, c31);
-    if constexpr (Rows > 4) _mm256_store_ps(tile[4], c40), _mm256_store_ps(tile[4] + 8, c41);
-    if constexpr (Rows > 5) _mm256_store_ps(tile[5], c50), _mm256_store_ps(tile[5] + 8, c51);
-    if (cols == NR) {  // a whole tile: add/store with vector instructions
-        for (int r = 0; r < Rows; ++r) {
-            float* dst = c + r * ldc;
-            __m256 t0 = _mm256_load_ps(tile[r]), t1 = _mm256_load_ps(tile[r] + 8);
-            if (accumulate) t0 = _mm256_add_ps(t0, _mm256_loadu_ps(dst)), t1 = _mm256_add_ps(t1, _mm256_loadu_ps(dst + 8));
-            _mm256_storeu_ps(dst, t0), _mm256_storeu_ps(dst + 8, t1);
-        }
-        return;
-    }
-#else
-    // The same tile as plain loops; a compiler vectorises the inner j loop.
-    float tile[MR][NR] = {};
-    for (int64_t k = 0; k < kc; ++k, panel += NR)
-        for (int r = 0; r < Rows; ++r) {
-            const float x = a[r * lda + k * AK];
-            for (int64_t j = 0; j < NR; ++j) tile[r][j] += x * panel[j];
-        }
-#endif
-    for (int r = 0; r < Rows; ++r)  // an edge tile: only the columns that exist
-        for (int64_t j = 0; j < cols; ++j) c[r * ldc + j] = accumulate ? c[r * ldc + j] + tile[r][j] : tile[r][j];
-}
-
-/// One MR-row strip (rows <= MR) through the micro-kernel of matching height.
-template <int AK>
-inline void micro_kernel_rows(int64_t rows, int64_t kc, const float* a, int64_t lda, const float* panel, float* c,
-                              int64_t ldc, int64_t cols, bool accumulate) {
-    switch (rows) {
-        case 6: micro_kernel<6, AK>(kc, a, lda, panel, c, ldc, cols, accumulate); break;
-        case 5: micro_kernel<5, AK>(kc, a, lda, panel, c, ldc, cols, accumulate); break;
-        case 4: micro_kernel<4, AK>(kc, a, lda, panel, c, ldc, cols, accumulate); break;
-        case 3: micro_kernel<3, AK>(kc, a, lda, panel, c, ldc, cols, accumulate); break;
-        case 2: micro_kernel<2, AK>(kc, a, lda, panel, c, ldc, cols, accumulate); break;
-        default: micro_kernel<1, AK>(kc, a, lda, panel, c, ldc, cols, accumulate); break;
+            for (int64_t j = 0; j < NR_; ++j) dst[k * NR_ + j] = j < nn ? b[k * brs + (j0 + j) * bcs] : 0.0f;
     }
 }
 
 /// Copy an mc x kc block of A (element strides ars, acs) into strips of MR rows, k-major: strip s
 /// holds, for each k, the MR floats A[s*MR + 0..MR-1, k] (zero-padded past mc). The kernel then
 /// reads A as one contiguous stream, whatever its layout.
+template <int64_t MR_>
 inline void pack_a(const float* a, int64_t ars, int64_t acs, int64_t mc, int64_t kc, float* dst) {
-    for (int64_t i0 = 0; i0 < mc; i0 += MR, dst += kc * MR) {
-        const int64_t rows = std::min(MR, mc - i0);
-        for (int64_t r = 0; r < MR; ++r) {
+    for (int64_t i0 = 0; i0 < mc; i0 += MR_, dst += kc * MR_) {
+        const int64_t rows = std::min(MR_, mc - i0);
+        for (int64_t r = 0; r < MR_; ++r) {
             if (r < rows) {
                 const float* src = a + (i0 + r) * ars;
-                for (int64_t k = 0; k < kc; ++k) dst[k * MR + r] = src[k * acs];
+                for (int64_t k = 0; k < kc; ++k) dst[k * MR_ + r] = src[k * acs];
             } else {
-                for (int64_t k = 0; k < kc; ++k) dst[k * MR + r] = 0.0f;
+                for (int64_t k = 0; k < kc; ++k) dst[k * MR_ + r] = 0.0f;
             }
         }
     }
 }
 
-/// out[M, N] (row stride ldo) = A @ B, or += with `accumulate`; A[M, K] has element strides
-/// (ars, acs), B[K, N] has (brs, bcs). Single-threaded; gemm_strided splits work over threads.
-inline void gemm(const float* a, int64_t ars, int64_t acs, const float* b, int64_t brs, int64_t bcs, float* out,
-                 int64_t ldo, int64_t M, int64_t K, int64_t N, bool accumulate) {
+/// One strip of `rows` <= MR rows through the micro-kernel of that height.
+template <class Tile, int AK, int Rows = Tile::MR>
+inline void kernel_rows(int64_t rows, int64_t kc, const float* a, int64_t lda, const float* panel, float* c, int64_t ldc,
+                        int64_t cols, bool accumulate, const float* bias, Activation act) {
+    if constexpr (Rows > 1) {
+        if (rows < Rows) return kernel_rows<Tile, AK, Rows - 1>(rows, kc, a, lda, panel, c, ldc, cols, accumulate, bias, act);
+    }
+    Tile::template kernel<Rows, AK>(kc, a, lda, panel, c, ldc, cols, accumulate, bias, act);
+}
+
+/// Passes over k of equal depth (K = 288 with KC = 256 is 2 x 144, not 256 + a short pass of 32).
+inline int64_t pass_depth(int64_t K, int64_t kc_max) {
+    const int64_t passes = (K + kc_max - 1) / kc_max;
+    return (K + passes - 1) / passes;
+}
+
+/// A float buffer reused across calls, its start on a 64-byte cache line (a panel row of 16 or 32
+/// floats is then exactly one or two lines).
+inline float* aligned_buffer(std::vector<float>& buf, int64_t floats) {
+    if (static_cast<int64_t>(buf.size()) < floats + 16) buf.resize(static_cast<size_t>(floats + 16));
+    auto addr = reinterpret_cast<std::uintptr_t>(buf.data());
+    return buf.data() + ((64 - addr % 64) % 64) / sizeof(float);
+}
+
+// ---- a weight packed once ------------------------------------------------------------------------------
+
+/// B[K, N] packed once, in the order gemm_packed() reads it: for each NC-column block and each pass over k,
+/// the panels pack_b() would have produced. A frozen Linear keeps its weight like this (module 17).
+/// Owns its floats (a copy: later writes to the weight it came from do not reach it); move-only.
+template <class Tile = BestTile>
+struct PackedB {
+    int64_t K = 0, N = 0, depth = 1;
+    struct Free {
+        void operator()(float* p) const { std::free(p); }
+    };
+    std::unique_ptr<float, Free> storage;  ///< 64-byte aligned
+    int64_t floats = 0;
+    const float* data() const { return storage.get(); }
+};
+
+/// Pack B (element strides brs, bcs) into a PackedB.
+template <class Tile = BestTile>
+PackedB<Tile> pack_weight(const float* b, int64_t brs, int64_t bcs, int64_t K, int64_t N) {
+    PackedB<Tile> p;
+    p.K = K, p.N = N, p.depth = K > 0 ? pass_depth(K, Tile::KC) : 1;
+    const int64_t padded_n = (N + Tile::NR - 1) / Tile::NR * Tile::NR;
+    p.floats = std::max<int64_t>(K * padded_n, 16);
+    p.storage.reset(static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>((p.floats * 4 + 63) / 64 * 64))));
+    if (!p.storage) throw std::bad_alloc();
+    float* dst = p.storage.get();
+    for (int64_t jc = 0; jc < N; jc += Tile::NC) {
+        const int64_t nc = std::min(Tile::NC, N - jc), nc_padded = (nc + Tile::NR - 1) / Tile::NR * Tile::NR;
+        for (int64_t pc = 0; pc < K; pc += p.depth) {
+            const int64_t kc = std::min(p.depth, K - pc);
+            pack_b<Tile::NR>(b + pc * brs + jc * bcs, brs, bcs, kc, nc, dst);
+            dst += kc * nc_padded;
+        }
+    }
+    return p;
+}
+
+// ---- the loops around the micro-kernel -------------------------------------------------------------
+
+/// out[M, N] (row stride ldo) = A @ B (+ out with `accumulate`), then the epilogue; A[M, K] has
+/// element strides (ars, acs); B is packed on the fly from (b, brs, bcs), or read from `packed`
+/// when that is non-null. Single-threaded; gemm_strided (matmul.hpp) splits work over threads.
+template <class Tile>
+void gemm_driver(const float* a, int64_t ars, int64_t acs, const float* b, int64_t brs, int64_t bcs,
+                 const PackedB<Tile>* packed, float* out, int64_t ldo, int64_t M, int64_t K, int64_t N, bool accumulate,
+                 const Epilogue& ep) {
+    constexpr int64_t MR_ = Tile::MR, NR_ = Tile::NR, MC_ = Tile::MC, NC_ = Tile::NC;
     if (M == 0 || N == 0) return;
     if (K == 0) {
-        if (!accumulate)
-            for (int64_t i = 0; i < M; ++i) std::fill(out + i * ldo, out + i * ldo + N, 0.0f);
+        for (int64_t i = 0; i < M; ++i) {
+            if (!accumulate) std::fill(out + i * ldo, out + i * ldo + N, 0.0f);
+            epilogue_rows(out + i * ldo, ldo, 1, N, ep.bias, ep.act);
+        }
         return;
     }
     // Buffers reused across calls (one set per thread): no allocation in a training step.
-    // Panels start on a 64-byte cache line: a 16-float row of a panel is then exactly one line.
     thread_local std::vector<float> b_buffer, a_buffer;
-    auto aligned = [](std::vector<float>& buf, int64_t floats) {
-        if (static_cast<int64_t>(buf.size()) < floats + 16) buf.resize(floats + 16);
-        auto addr = reinterpret_cast<std::uintptr_t>(buf.data());
-        return buf.data() + ((64 - addr % 64) % 64) / sizeof(float);
-    };
-    float* b_pack = aligned(b_buffer, KC * std::min(NC, (N + NR - 1) / NR * NR));
-    // A is read in place when its rows are contiguous (no copy: best for a weight-sized B, e.g.
-    // activations @ weight.t(), measured 1.1x faster), and packed into strips when
+    const int64_t depth = packed ? packed->depth : pass_depth(K, Tile::KC);
+    float* b_pack = packed ? nullptr : aligned_buffer(b_buffer, depth * std::min(NC_, (N + NR_ - 1) / NR_ * NR_));
+    // A is read in place when its rows are contiguous (no copy: best for few rows and a weight-sized
+    // B, e.g. activations @ weight.t()), and packed into strips when
     //  - its rows are not contiguous (a transposed operand),
-    //  - its row stride is a multiple of 256 floats (1 KB): the 6 rows of a strip then share a few
-    //    L1 cache sets and evict each other (1024 x 1024 matrices),
-    //  - B is wide (N >= 1024): each packed strip is reused by N / 16 panels, which pays for the copy
-    //    (im2col columns: 1.1x faster packed).
-    const bool pack_a_blocks = acs != 1 || ars % 256 == 0 || N >= 1024;
-    float* a_pack = pack_a_blocks ? aligned(a_buffer, (MC + MR) * KC) : nullptr;
+    //  - its row stride is a multiple of 256 floats (1 KB): the rows of a strip then share a few L1
+    //    cache sets and evict each other (1024 x 1024 matrices),
+    //  - B is wide (N >= 1024), or the tile is tall (AVX-512: 14 rows read in place are 14 streams):
+    //    each packed strip is reused by N / NR panels, which pays for the copy.
+    const bool pack_a_blocks = acs != 1 || ars % 256 == 0 || N >= 1024 || MR_ > 8;
+    float* a_pack = pack_a_blocks ? aligned_buffer(a_buffer, (MC_ + MR_) * depth) : nullptr;
+    const float* packed_next = packed ? packed->data() : nullptr;
 
-    for (int64_t jc = 0; jc < N; jc += NC) {
-        const int64_t nc = std::min(NC, N - jc);
-        // Passes over k of equal depth (K = 288 is 2 x 144, not 256 + a short pass of 32).
-        const int64_t passes = (K + KC - 1) / KC, depth = (K + passes - 1) / passes;
+    for (int64_t jc = 0; jc < N; jc += NC_) {
+        const int64_t nc = std::min(NC_, N - jc), nc_padded = (nc + NR_ - 1) / NR_ * NR_;
         for (int64_t pc = 0; pc < K; pc += depth) {
             const int64_t kc = std::min(depth, K - pc);
             const bool add = accumulate || pc > 0;  // later passes over k add to what earlier ones wrote
-            pack_b(b + pc * brs + jc * bcs, brs, bcs, kc, nc, b_pack);
-            for (int64_t ic = 0; ic < M; ic += MC) {
-                const int64_t mc = std::min(MC, M - ic);
+            const bool last = pc + kc >= K;         // the epilogue runs once, on the finished sums
+            const float* panels = packed_next;
+            if (packed) packed_next += kc * nc_padded;
+            else pack_b<NR_>(b + pc * brs + jc * bcs, brs, bcs, kc, nc, b_pack), panels = b_pack;
+            const Activation act = last ? ep.act : Activation::none;
+            for (int64_t ic = 0; ic < M; ic += MC_) {
+                const int64_t mc = std::min(MC_, M - ic);
                 const float* ablock = a + ic * ars + pc * acs;
-                if (pack_a_blocks) pack_a(ablock, ars, acs, mc, kc, a_pack);
-                for (int64_t jr = 0; jr < nc; jr += NR) {
-                    const float* panel = b_pack + (jr / NR) * kc * NR;
-                    const int64_t cols = std::min(NR, nc - jr);
+                if (pack_a_blocks) pack_a<MR_>(ablock, ars, acs, mc, kc, a_pack);
+                for (int64_t jr = 0; jr < nc; jr += NR_) {
+                    const float* panel = panels + (jr / NR_) * kc * NR_;
+                    const int64_t cols = std::min(NR_, nc - jr);
+                    const float* bias = last && ep.bias ? ep.bias + jc + jr : nullptr;
                     float* c = out + ic * ldo + jc + jr;
-                    for (int64_t ir = 0; ir < mc; ir += MR) {
-                        const int64_t rows = std::min(MR, mc - ir);
+                    for (int64_t ir = 0; ir < mc; ir += MR_) {
+                        const int64_t rows = std::min(MR_, mc - ir);
                         if (pack_a_blocks)  // strip ir/MR of the packed block: row stride 1, k stride MR
-                            micro_kernel_rows<MR>(rows, kc, a_pack + ir * kc, 1, panel, c + ir * ldo, ldo, cols, add);
+                            kernel_rows<Tile, MR_>(rows, kc, a_pack + ir * kc, 1, panel, c + ir * ldo, ldo, cols, add, bias, act);
                         else  // rows of A in place: row stride ars, k stride 1
-                            micro_kernel_rows<1>(rows, kc, ablock + ir * ars, ars, panel, c + ir * ldo, ldo, cols, add);
+                            kernel_rows<Tile, 1>(rows, kc, ablock + ir * ars, ars, panel, c + ir * ldo, ldo, cols, add, bias, act);
                     }
                 }
             }
         }
     }
+}
+
+/// out[M, N] (row stride ldo) = A @ B, or += with `accumulate`, on a chosen tile (tests compare tiles).
+template <class Tile>
+void gemm_with(const float* a, int64_t ars, int64_t acs, const float* b, int64_t brs, int64_t bcs, float* out,
+               int64_t ldo, int64_t M, int64_t K, int64_t N, bool accumulate, const Epilogue& ep = {}) {
+    gemm_driver<Tile>(a, ars, acs, b, brs, bcs, nullptr, out, ldo, M, K, N, accumulate, ep);
+}
+
+/// out[M, N] (row stride ldo) = A @ B, or += with `accumulate`; A[M, K] has element strides
+/// (ars, acs), B[K, N] has (brs, bcs). Single-threaded; gemm_strided splits work over threads.
+inline void gemm(const float* a, int64_t ars, int64_t acs, const float* b, int64_t brs, int64_t bcs, float* out,
+                 int64_t ldo, int64_t M, int64_t K, int64_t N, bool accumulate, const Epilogue& ep = {}) {
+    gemm_driver<BestTile>(a, ars, acs, b, brs, bcs, nullptr, out, ldo, M, K, N, accumulate, ep);
+}
+
+/// out[M, N] (row stride ldo) = epilogue(A @ B (+ out)) with B packed once by pack_weight().
+template <class Tile>
+void gemm_packed(const float* a, int64_t ars, int64_t acs, const PackedB<Tile>& b, float* out, int64_t ldo, int64_t M,
+                 bool accumulate, const Epilogue& ep = {}) {
+    gemm_driver<Tile>(a, ars, acs, nullptr, 0, 0, &b, out, ldo, M, b.K, b.N, accumulate, ep);
 }
 
 }  // namespace tinytorch::detail::gemm

@@ -14,21 +14,25 @@ alternating repeats. Prints median, min-max and the TinyTorch/libtorch ratio, wr
   --repeats N             timed repeats per framework and workload (default 7)
   --repeat-time S         seconds of steps per repeat (default 0.25)
   --warmup-time S         untimed seconds before timing (default 0.5)
-  --only LIST             some of W1_train,W1_infer,W2_train,W3_train,W5_sgemm
+  --only LIST             some of W1_train,W1_infer,W1_frozen,W2_train,W3_train,W5_sgemm,W5_kernel
   --json PATH             the JSON report (default build/<preset>/bench/bench.json)
   --gemm openblas|tinytorch
                           TinyTorch's GEMM: OpenBLAS when found (default, preset 'release') or
                           TinyTorch's own kernel, gemm_kernel.hpp (preset 'release-own-gemm',
                           build/release-own-gemm); W5 compares either with OpenBLAS
   --openblas-coretype T   run both frameworks with OPENBLAS_CORETYPE=T (default: unset)
+  --openblas-l2-size KB   run both frameworks with OPENBLAS_L2_SIZE=KB (default: unset)
   --no-libtorch           TinyTorch figures only
   --quick                 a seconds-long smoke run
   --reconfigure           run cmake --preset release again first (e.g. after installing libtorch-dev)
 
 Environment it sets: OPENBLAS_NUM_THREADS=1 (libtorch's OpenMP threads and OpenBLAS's threads
-would fight over the cores; W5's OpenBLAS row sets its thread count by call) and
-OPENBLAS_CORETYPE unset unless --openblas-coretype. The program itself re-executes with these
-when started another way. Other OMP_*/OPENBLAS_* variables are passed on and reported.
+would fight over the cores; W5's OpenBLAS row sets its thread count by call), OPENBLAS_CORETYPE
+and OPENBLAS_L2_SIZE unset unless given (both steer which kernels and block sizes OpenBLAS
+uses; unset, it detects the CPU and prints the core it picked). The program itself re-executes
+with these when started another way. Other OMP_*/OPENBLAS_* variables are passed on and reported.
+It first measures the roofline (module 17): the FMA peak on the widest vectors the build has
+(AVX-512 where present) and the triad bandwidth; W5 and W1 inference rows are put against it.
 On a shared machine, wrap the run in a lock other measurements take too:
   flock /tmp/tinytorch-measure.lock ./tito bench
 EOF2
@@ -49,7 +53,7 @@ run_bench() {
                     *) die 2 "--gemm: expected openblas or tinytorch, got '$2'" ;;
                 esac
                 shift 2 ;;
-            --threads|--repeats|--repeat-time|--warmup-time|--only|--openblas-coretype)
+            --threads|--repeats|--repeat-time|--warmup-time|--only|--openblas-coretype|--openblas-l2-size)
                 [ $# -ge 2 ] || die 2 "$1 needs a value (./tito bench --help)"
                 args+=("$1" "$2"); shift 2 ;;
             --no-libtorch|--quick) args+=("$1"); shift ;;
@@ -73,7 +77,7 @@ run_bench() {
     mkdir -p "$(dirname "$json")"
 
     export OPENBLAS_NUM_THREADS=1
-    unset OPENBLAS_CORETYPE
+    unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
     info "running $(relpath "$exe") ${args[*]}  ${C_DIM}(load: $(uptime | sed 's/.*load average: //'))${C_OFF}"
     "$exe" "${args[@]}" --json "$json"
 }
