@@ -93,7 +93,7 @@ inline Workload tinytorch_workload(const std::string& id) {
     if (id == "W5_kernel") {  // the own kernel, one block of rows per thread (module 17's gemm_parallel)
         const int64_t n = 1024;
         tt::Tensor a = tt::randn({n, n}), b = tt::randn({n, n}), c = tt::zeros({n, n});
-        return {[a, b, c] {
+        return {[a, b, c]() mutable {
                     tt::accel::gemm_parallel(tt::accel::Rung::tinytorch_kernel, a.data_ptr(), b.data_ptr(), c.data_ptr(), n, n, n);
                 },
                 2.0 * n * n * n / 1e9};

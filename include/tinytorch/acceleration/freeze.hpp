@@ -178,8 +178,8 @@ inline FrozenSequential freeze(const nn::Sequential& model, FreezeOptions option
 
 inline void FrozenSequential::run_step(const FrozenStep& s, const float* src, int64_t rows, int64_t width, float* dst,
                                        bool fuse) {
-    namespace g = tinytorch::detail::gemm;
     // BEGIN SOLUTION: FrozenSequential::run_step (§8)
+    namespace g = tinytorch::detail::gemm;
     if (!s.linear) {  // a lone activation
         if (dst != src) std::copy(src, src + rows * width, dst);
         g::apply_activation(s.act, dst, rows * width);

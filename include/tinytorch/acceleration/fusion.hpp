@@ -47,18 +47,18 @@ inline void check_inference(const char* op, std::initializer_list<Tensor> tensor
 /// gelu(x) in one pass over memory (shape: any -> same): "none" = 0.5·x·(1 + erf(x/√2)),
 /// "tanh" = 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))) = x·σ(2u). Inference only.
 inline Tensor fused_gelu(const Tensor& x, std::string_view approximate = "none") {
-    const int64_t mode = tinytorch::detail::gelu_mode(approximate, "fused_gelu");
+    tinytorch::detail::gelu_mode(approximate, "fused_gelu");  // "none" or "tanh", else a ValueError
     detail::check_inference("fused_gelu", {x});
     const Tensor src = x.contiguous();
     Tensor out = tinytorch::detail::empty_uninitialized(x.shape());
-    const float* in = src.data_ptr();
-    float* o = out.data_ptr();
-    const int64_t n = x.numel();
     // BEGIN SOLUTION: fused_gelu (§7)
     using tinytorch::detail::gemm::erf_approx;
     using tinytorch::detail::gemm::exp_approx;
-    tinytorch::detail::parallel_for(n, [&](int64_t lo, int64_t hi) {
-        if (mode == 0) {
+    const bool tanh_form = approximate == "tanh";
+    const float* in = src.data_ptr();
+    float* o = out.data_ptr();
+    tinytorch::detail::parallel_for(x.numel(), [&](int64_t lo, int64_t hi) {
+        if (!tanh_form) {
             TINYTORCH_VECTORIZE
             for (int64_t i = lo; i < hi; ++i) o[i] = 0.5f * in[i] * (1.0f + erf_approx(in[i] * 0.70710678118654752f));
         } else {
@@ -93,13 +93,13 @@ inline Tensor linear_act(const Tensor& x, const Tensor& weight, const Tensor& bi
                              bias.defined() ? shape_str(bias.shape()) : std::string("undefined"),
                              "; hint: weight is laid out like nn::Linear's, [out_features, in_features]"));
     detail::check_inference("linear_act", {x, weight, bias});
-    const Tensor xc = x.contiguous(), wc = weight.contiguous(), bc = bias.defined() ? bias.contiguous() : Tensor();
-    const int64_t in = weight.size(1), outf = weight.size(0), rows = x.numel() / std::max<int64_t>(in, 1);
     Shape shape = x.shape();
-    shape.back() = outf;
+    shape.back() = weight.size(0);
     Tensor y = tinytorch::detail::empty_uninitialized(shape);
     if (y.numel() == 0) return y;
     // BEGIN SOLUTION: linear_act (§7)
+    const Tensor xc = x.contiguous(), wc = weight.contiguous(), bc = bias.defined() ? bias.contiguous() : Tensor();
+    const int64_t in = weight.size(1), outf = weight.size(0), rows = x.numel() / std::max<int64_t>(in, 1);
     // B = weightᵀ without a copy: B[k, j] = weight[j, k] has strides (1, in).
     const tinytorch::detail::gemm::Epilogue ep{bc.defined() ? bc.data_ptr() : nullptr, act};
     const float* pa = xc.data_ptr();

@@ -75,20 +75,21 @@ inline float fma_chain(int64_t iters) {
 constexpr double kFlopsPerFmaRound = 2.0 * Vec::W * (Vec::W == 16 ? 24 : 12);
 }  // namespace detail
 
-/// The FP32 compute roof in GFLOP/s on `threads` threads: the best of `repeats` runs of ~50 ms of
+/// The FP32 compute roof in GFLOP/s on `threads` threads: the best of `repeats` runs of ~5 ms of
 /// fused multiply-adds on this build's widest vectors (Vec::isa()). On a shared machine other
-/// programs only ever slow a run down, so the best run is the estimate.
-inline double measure_fma_peak_gflops(int threads = 1, int repeats = 7) {
+/// programs only ever slow a run down, so the best run is the estimate (short runs: some of them
+/// fit between two time slices the scheduler gives to other programs).
+inline double measure_fma_peak_gflops(int threads = 1, int repeats = 15) {
     threads = std::max(1, threads);
     volatile float sink = 0;
-    // Calibrate: how many rounds take ~50 ms on one thread.
+    // Calibrate: how many rounds take ~5 ms on one thread.
     int64_t iters = 1 << 16;
     for (;;) {
         const auto t0 = detail::Clock::now();
         sink = sink + detail::fma_chain(iters);
         const double s = std::chrono::duration<double>(detail::Clock::now() - t0).count();
-        if (s > 0.01 || iters > (int64_t(1) << 34)) {
-            iters = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(iters) * 0.05 / std::max(s, 1e-9)));
+        if (s > 0.002 || iters > (int64_t(1) << 34)) {
+            iters = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(iters) * 0.005 / std::max(s, 1e-9)));
             break;
         }
         iters *= 4;
