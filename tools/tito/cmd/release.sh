@@ -111,6 +111,12 @@ run_release() {
         echo "source: $(release_source_id "$src")"
         echo "solved: $(echo $solved | tr ' ' ',')"
     } >"$stage/tools/tito/RELEASE"
+    # every function a student writes, where it is and its lesson section: ./tito test orders its
+    # report by it and knows the student's files after the stubs are gone (tools/tito/feedback.sh)
+    {
+        echo "# module	section	function	file — the stubs of this release (written by ./tito release)"
+        stub_markers "$src"
+    } >"$stage/tools/tito/stubs.tsv"
 
     # ---- 4. write DIR -----------------------------------------------------------------------------
     local written unchanged removed
