@@ -44,7 +44,7 @@ BEGIN {
     loc = line; sub(/: (fatal )?error: .*/, "", loc)
     msg = line; sub(/^.*: (fatal )?error: /, "", msg)
     key = loc "|" msg
-    if (key in seen) { nctx = 0; incaret = 1; next }
+    if (key in seen) { nctx = 0; incaret = 0; next }
     seen[key] = 1
     total++
     # the student's location: the error itself, else the innermost "required from" in their file
@@ -71,7 +71,7 @@ BEGIN {
     nctx = 0
     next
 }
-incaret > 0 && /^ *[0-9]* *[|]/ { if (shown <= 4) print rel($0); incaret--; next }
+/^ *[0-9]* *[|]/ { if (incaret > 0) { print rel($0); incaret-- } next }   # g++'s source lines
 { incaret = 0 }
 /: note: / { next }
 /undefined reference|ld returned|CMake Error|No rule to make target/ { other[++no] = rel($0) }

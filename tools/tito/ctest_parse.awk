@@ -64,7 +64,7 @@ function first_failure(n, skip_todo,    i, j, line, loc, parts, cnt, s, block, k
             if (skip_todo) {
                 block = ""
                 for (k = i + 1; k <= nlines[n] && k <= i + 12; k++) {
-                    if (L[n, k] ~ /^-------------------/ || L[n, k] ~ /^=====/) break
+                    if (L[n, k] ~ /^-------------------/ || L[n, k] ~ /^=====/ || trim(L[n, k]) == "") break
                     block = block L[n, k]
                 }
                 if (index(block, "NotImplemented:") > 0) continue

@@ -150,8 +150,8 @@ END {
     }
     next_stub = (best == "") ? "" : resolve(best, 0)
     if (ntodo > 0) {
-        printf "\n  %d %s at functions you have not written yet — in the order of the lesson%s:\n",
-            ntodo, plural(ntodo, "test stops", "tests stop"), (nt > 1 ? "s" : "")
+        printf "\n  %d %s at functions you have not written yet, in the order of the lesson:\n",
+            ntodo, plural(ntodo, "test stops", "tests stop")
         # sort the stubs by rank (insertion sort: a few dozen at most)
         for (i = 1; i <= nt; i++) sorted[i] = torder[i]
         for (i = 2; i <= nt; i++) {
