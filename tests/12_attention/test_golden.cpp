@@ -66,7 +66,7 @@ TEST_CASE("MultiheadAttention matches PyTorch outputs weights and gradients", "[
         const bool self = c.int_attr("self_attention") != 0, need = c.int_attr("need_weights") != 0;
         nn::MultiheadAttention m(nn::MultiheadAttentionOptions(c.int_attr("embed_dim"), c.int_attr("num_heads"))
                                      .batch_first(c.int_attr("batch_first") != 0));
-        nn::StateDict sd;
+        StateDict sd;
         for (const char* key : {"in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"})
             sd.insert(key, c.tensor(key));
         m.load_state_dict(sd);

@@ -29,7 +29,6 @@ Tensor reference_self_attention(nn::MultiheadAttention& m, const Tensor& x, cons
 }
 }  // namespace mha_test
 
-using mha_test::kInf;
 
 TEST_CASE("MultiheadAttention has PyTorch parameter names shapes and initial biases", "[12_attention]") {
     nn::MultiheadAttention m(8, 2);
@@ -104,7 +103,7 @@ TEST_CASE("a float key_padding_mask hides padded keys from every query and head"
     nn::MultiheadAttention m(8, 2);
     Tensor x = randn({5, 2, 8});  // [L, N, E]
     Tensor pad = zeros({2, 5});
-    pad.index({1, Slice(3, std::nullopt)}).fill_(-kInf);  // entry 1: keys 3 and 4 are padding
+    pad.index({1, Slice(3, std::nullopt)}).fill_(-mha_test::kInf);  // entry 1: keys 3 and 4 are padding
     auto [out, w] = m.forward(x, x, x, pad);
     CHECK(equal(w[1].narrow(-1, 3, 2), zeros({5, 2})));
     CHECK(allclose(w.sum(-1), ones({2, 5}), 1e-5f, 1e-6f));
@@ -119,7 +118,7 @@ TEST_CASE("a 3-D attn_mask gives each head of each batch entry its own mask", "[
     nn::MultiheadAttention m(4, 2);
     Tensor x = randn({3, 2, 4});
     Tensor mask = zeros({4, 3, 3});  // [N·H, L, S]: entry 0 head 1 may only see key 0
-    mask.index({1, Slice(), Slice(1, std::nullopt)}).fill_(-kInf);
+    mask.index({1, Slice(), Slice(1, std::nullopt)}).fill_(-mha_test::kInf);
     auto [out, w] = m.forward(x, x, x, {}, true, mask, false);
     REQUIRE(w.shape() == Shape{2, 2, 3, 3});
     CHECK(allclose(w[0][1], Tensor({{1.f, 0.f, 0.f}, {1.f, 0.f, 0.f}, {1.f, 0.f, 0.f}})));
@@ -132,7 +131,7 @@ TEST_CASE("is_causal without a mask applies the causal mask in MultiheadAttentio
     manual_seed(6);
     nn::MultiheadAttention m(4, 1);
     Tensor x = randn({4, 4});
-    Tensor causal = Tensor({{0.f, -kInf, -kInf, -kInf}, {0.f, 0.f, -kInf, -kInf}, {0.f, 0.f, 0.f, -kInf}, {0.f, 0.f, 0.f, 0.f}});
+    Tensor causal = Tensor({{0.f, -mha_test::kInf, -mha_test::kInf, -mha_test::kInf}, {0.f, 0.f, -mha_test::kInf, -mha_test::kInf}, {0.f, 0.f, 0.f, -mha_test::kInf}, {0.f, 0.f, 0.f, 0.f}});
     auto [a, wa] = m.forward(x, x, x, {}, true, {}, true, true);
     auto [b, wb] = m.forward(x, x, x, {}, true, causal);
     CHECK(allclose(a, b, 1e-6f, 1e-7f));

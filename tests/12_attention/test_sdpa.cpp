@@ -21,7 +21,6 @@ std::pair<Tensor, Tensor> both(const Tensor& q, const Tensor& k, const Tensor& v
 }  // namespace sdpa_test
 
 using sdpa_test::both;
-using sdpa_test::kInf;
 
 TEST_CASE("attention of one query over two keys matches the hand computation", "[12_attention]") {
     // scores = [1, 0] / sqrt(2); weights = softmax; out = w0 * [1, 2] + w1 * [3, 4]
@@ -53,7 +52,7 @@ TEST_CASE("an explicit scale multiplies the scores", "[12_attention]") {
 
 TEST_CASE("a float mask is added to the scores", "[12_attention]") {
     Tensor q = zeros({2, 3}), k = randn({3, 3}), v = Tensor({{1.f}, {2.f}, {4.f}});
-    Tensor mask = Tensor({{0.f, -kInf, -kInf}, {std::log(2.f), std::log(1.f), -kInf}});
+    Tensor mask = Tensor({{0.f, -sdpa_test::kInf, -sdpa_test::kInf}, {std::log(2.f), std::log(1.f), -sdpa_test::kInf}});
     // row 0 sees only key 0; row 1 weights 2:1 over keys 0 and 1 -> (2·1 + 1·2)/3
     auto [fused, naive] = both(q, k, v, mask);
     CHECK(allclose(fused, Tensor({{1.f}, {4.f / 3.f}}), 1e-6f, 1e-6f));
@@ -73,7 +72,7 @@ TEST_CASE("is_causal is the top left mask tril of ones L by S", "[12_attention]"
 }
 
 TEST_CASE("a fully masked row gives zeros and finite gradients in both paths", "[12_attention]") {
-    Tensor mask = Tensor({{0.f, 0.f}, {-kInf, -kInf}, {0.f, -kInf}});
+    Tensor mask = Tensor({{0.f, 0.f}, {-sdpa_test::kInf, -sdpa_test::kInf}, {0.f, -sdpa_test::kInf}});
     for (bool fused : {true, false}) {
         INFO((fused ? "fused" : "naive"));
         Tensor q = randn({3, 4}).requires_grad_(), k = randn({2, 4}).requires_grad_(), v = randn({2, 5}).requires_grad_();
@@ -94,7 +93,7 @@ TEST_CASE("batch dims broadcast between query key value and the mask", "[12_atte
     manual_seed(2);
     Tensor q = randn({2, 3, 4, 8}), k = randn({2, 1, 5, 8}), v = randn({5, 6});  // shared keys/values
     Tensor pad = zeros({2, 1, 1, 5});
-    pad.index({1, 0, 0, Slice(3, std::nullopt)}).fill_(-kInf);  // sequence 1 has 2 padded keys
+    pad.index({1, 0, 0, Slice(3, std::nullopt)}).fill_(-sdpa_test::kInf);  // sequence 1 has 2 padded keys
     auto [fused, naive] = both(q, k, v, pad);
     REQUIRE(fused.shape() == Shape{2, 3, 4, 6});
     CHECK(allclose(fused, naive, 1e-5f, 1e-6f));
