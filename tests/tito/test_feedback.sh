@@ -175,17 +175,17 @@ faults() {
 
     # (1) runtime faults in one build
     plant "$T/views.hpp" '/s\[dd\] = \(e - b \+ step - 1\) \/ step;/ { sub(/\(e - b \+ step - 1\) \/ step/, "(e - b) / step"); print; print "    // planted: rounds down"; next } { print }'
+    # (the planted lines are spelled unlike the solution's: this file goes into releases too)
     plant "$T/core.hpp" '
         /int64_t pos = impl_->offset, d = 0;/ {
             print "    int64_t pos = impl_->offset;"
-            print "    for (size_t d = index.size() - 1; d >= 0; --d) {  // planted: never stops"
-            print "        int64_t i = index.begin()[d], n = impl_->shape[d];"
-            print "        pos += (i < 0 ? i + n : i) * impl_->strides[d];"
+            print "    for (size_t k = index.size() - 1; k >= 0; --k) {  // planted: never stops"
+            print "        const int64_t want = index.begin()[k], size = impl_->shape[k];"
+            print "        pos += impl_->strides[k] * (want >= 0 ? want : size + want);"
             print "    }"
-            print "    return impl_->storage->data()[pos];"
             skip = 1; next
         }
-        skip && /return impl_->storage->data\(\)\[pos\];/ { skip = 0; next }
+        skip && /return impl_->storage->data\(\)\[pos\];/ { skip = 0; print; next }
         skip { next }
         { print }'
     plant "$T/elementwise.hpp" '
