@@ -209,7 +209,7 @@ faults() {
     echo "   ./tito test 01 with the runtime faults: $((t1 - t0))s (build included)"
     sed 's/^/    | /' "$out" | head -n 70
     # the warning that explains the crash, in the student's file
-    grep -q "include/tinytorch/tensor/core.hpp:$loop_line:[0-9]*: warning: comparison of unsigned expression in .>= 0. is always true" "$out" &&
+    grep -qE "include/tinytorch/tensor/core.hpp:$loop_line:[0-9]*: warning: comparison of unsigned expression in .{1,3}>= 0.{1,3} is always true" "$out" &&
         pass || fail "faults: the -Wtype-limits warning at core.hpp:$loop_line is not shown"
     # the bugs come first, the stub after them
     local bugs_at todo_at
@@ -227,10 +227,12 @@ faults() {
     grep -qE '^ +tests/01_tensor/test_[a-z_]+\.cpp:[0-9]+: CHECK' "$out" && pass || fail "faults: no failed CHECK with file:line"
     grep -q 'slice' "$out" && pass || fail "faults: no failing slice test listed"
     # the crash: at the planted loop in the student's file
-    grep -qE "^ +CRASH .*" "$out" && grep -qE "crashed \(SIGSEGV\) at include/tinytorch/tensor/core\.hpp:[0-9]+ in .*Tensor::at.* \(your code\)" "$out" &&
-        pass || fail "faults: the crash is not named at include/tinytorch/tensor/core.hpp in Tensor::at"
+    local crash_at
+    crash_at=$(sed -n 's/.*crashed (SIGSEGV) at include\/tinytorch\/tensor\/core\.hpp:\([0-9]*\).*(your code).*/\1/p' "$out" | head -n 1)
+    if grep -qE "^ +CRASH " "$out" && [ -n "$crash_at" ] && [ "$crash_at" -ge "$loop_line" ] && [ "$crash_at" -le $((loop_line + 3)) ]; then
+        pass; else fail "faults: the crash is not named at the planted loop, include/tinytorch/tensor/core.hpp:$loop_line-$((loop_line + 3))"; fi
     # the hang: within the student timeout, at the planted line
-    grep -qE "^ +TIMEOUT " "$out" && grep -qE "timed out: still running after [0-9]+ s.* at include/tinytorch/tensor/elementwise\.hpp:$pow_line in .*pow.* \(your code\)" "$out" &&
+    grep -qE "^ +TIMEOUT " "$out" && grep -qE "timed out: still running after [0-9]+ s.* at include/tinytorch/tensor/elementwise\.hpp:$pow_line( in [^ ]*)? \(your code\)" "$out" &&
         pass || fail "faults: the endless loop is not named at include/tinytorch/tensor/elementwise.hpp:$pow_line"
     local ran
     ran=$(sed -n 's/.*ran in \([0-9]*\)s.*/\1/p' "$out" | tail -n 1)
