@@ -125,7 +125,7 @@ END {
         extra = ""
         if (ncrash > 0) extra = ncrash " crashed"
         if (ntimeout > 0) extra = extra (extra == "" ? "" : ", ") ntimeout " timed out"
-        printf "\n  %s%d %s fail %s%s%s:\n", red bold, nb, plural(nb, "test", "tests"), mine, (extra == "" ? "" : " (" extra ")"), off
+        printf "\n  %s%d %s %s%s%s:\n", red bold, nb, plural(nb, "test fails", "tests fail"), mine, (extra == "" ? "" : " (" extra ")"), off
         shown = 0
         for (pass = 1; pass <= 2; pass++)          # those that passed at the last run first
             for (i = 1; i <= ne; i++) {
@@ -185,7 +185,7 @@ END {
 
     # ---- 4. summary and next step --------------------------------------------------------------
     printf "\n%d tests: %s%d passed%s", T, green, P, off
-    if (nb > 0) printf ", %s%d %s fail %s%s", red bold, nb, plural(nb, "test", "tests"), mine, off
+    if (nb > 0) printf ", %s%d %s %s%s", red bold, nb, plural(nb, "test fails", "tests fail"), mine, off
     if (ntodo > 0) printf ", %d %s at TODO stubs", ntodo, plural(ntodo, "stops", "stop")
     if (notrun > 0) printf ", %d not run", notrun
     printf "\n"
