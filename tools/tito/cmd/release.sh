@@ -155,7 +155,7 @@ release_file_list() {
             (cd "$src" && find . \( -path ./.git -o -path ./build \) -prune -o \( -type f -o -type l \) -print | sed 's|^\./||')
         fi
     } | sort -u | awk -v d="$rel_dest" '
-        /^(tests\/release|tests\/package|tests\/hidden|build|\.git)\// { next }
+        /^(tests\/release|tests\/package|tests\/config|tests\/hidden|build|\.git)\// { next }
         $0 == "README.md" || $0 == "docs/instructor-guide.md" || $0 == "tools/tito/RELEASE" { next }
         d != "" && (index($0, d "/") == 1 || $0 == d) { next }
         { print }' | while IFS= read -r f; do
