@@ -27,7 +27,7 @@ REF=$(cd "${1:?usage: test_feedback.sh [--walk|--faults|--all] REFERENCE WORK}" 
 WORK=${2:?usage: test_feedback.sh [--walk|--faults|--all] REFERENCE WORK}
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
-export NO_COLOR=1
+export NO_COLOR=1 TITO_NO_INSTALL=1
 unset TITO_PRESET
 
 FAILS=0 CHECKS=0
