@@ -112,6 +112,25 @@ function native_frames(n,    i, s, f, exe, cnt) {
     return "[frames " (exe == "" ? "-" : exe) s "]"
 }
 
+# "[stack file:line function | ...]" from "#N 0x.. in FUNCTION FILE:LINE:COL" lines (a stack the
+# sanitizer runtime printed, e.g. for the watchdog in a sanitizer build); "" when there are none.
+function printed_stack(n,    i, line, cnt, fr, fn, loc, s) {
+    s = ""; cnt = 0
+    for (i = 1; i <= nlines[n] && cnt < 40; i++) {
+        line = L[n, i]
+        if (line !~ /^ *#[0-9]+ 0x[0-9a-f]+ in /) continue
+        fr = line
+        sub(/^ *#[0-9]+ 0x[0-9a-f]+ in /, "", fr)
+        loc = fr; sub(/.* /, "", loc)
+        fn = fr; sub(/ [^ ]*$/, "", fn)
+        if (loc !~ /:[0-9]+/) continue
+        gsub(/\|/, "/", fn)
+        s = s (cnt ? " | " : "[stack ") unroot(loc) " " fn
+        cnt++
+    }
+    return s == "" ? "" : s "]"
+}
+
 # A sanitizer report (AddressSanitizer, UndefinedBehaviorSanitizer, LeakSanitizer): sets
 # san_what (its first line, shortened) and san_stack ("[stack file:line function | ...]").
 function sanitizer_report(n,    i, line, cnt, fr, fn, loc, m) {
@@ -274,6 +293,7 @@ END {
             else detail = check
             if (detail == "") detail = script_failures(n)
             frames = native_frames(n)
+            if (frames == "" && watchdog != "") frames = printed_stack(n)
             if (sanitizer_report(n)) {
                 st = "CRASH"
                 detail = san_what (check == "" ? "" : " (after: " check ")") (san_stack == "" ? "" : " " san_stack)
