@@ -111,6 +111,8 @@ EOF
     # replace the old copy only when something changed, so the build stays incremental
     if [ -d "$S" ] && diff -r "$S" "$S.new" >/dev/null 2>&1; then rm -rf "$S.new"; else rm -rf "$S" && mv "$S.new" "$S"; fi
     configure "$W" "-DTINYTORCH_INCLUDE_DIR=$S/include"
+    # no planted hang here: a generous timeout, so that a loaded machine cannot fail a step
+    (cd "$W" && cmake -S . -B build/student -DTINYTORCH_TEST_TIMEOUT=300) >>"$W.configure.log" 2>&1
 
     mapfile -t stubs < <(grep -rhoE 'TINYTORCH_TODO\("01_tensor", *"[^"]*"' "$W/include/tinytorch/tensor" | sed -E 's/.*, *"([^"]*)"$/\1/' | sort -u)
     local total_stubs=${#stubs[@]} step=0 last=-1 name passed total out=$WORK/walk.out
@@ -201,7 +203,8 @@ faults() {
 
     local t0 t1
     t0=$(date +%s)
-    (cd "$F" && ./tito test 01) >"$out" 2>&1
+    # (a loaded machine can push a slow test past the 15 s too: tolerate two such before stopping)
+    (cd "$F" && TITO_STOP_AFTER_TIMEOUTS=4 ./tito test 01) >"$out" 2>&1
     t1=$(date +%s)
     echo "   ./tito test 01 with the runtime faults: $((t1 - t0))s (build included)"
     sed 's/^/    | /' "$out" | head -n 70
@@ -225,8 +228,10 @@ faults() {
     grep -q 'slice' "$out" && pass || fail "faults: no failing slice test listed"
     # the crash: at the planted loop in the student's file
     local crash_at
-    crash_at=$(sed -n 's/.*crashed (SIGSEGV) at include\/tinytorch\/tensor\/creation\.hpp:\([0-9]*\).*(your code).*/\1/p' "$out" | head -n 1)
-    if grep -qE "^ +CRASH " "$out" && [ "$crash_at" = "$loop_line" ]; then
+    # (SIGSEGV, or SIGABRT when the writes below the buffer broke the heap first; -Og may put
+    # the loop's store on the line before)
+    crash_at=$(sed -n 's/.*crashed (SIG[A-Z]*) at include\/tinytorch\/tensor\/creation\.hpp:\([0-9]*\).*(your code).*/\1/p' "$out" | head -n 1)
+    if grep -qE "^ +CRASH " "$out" && [ -n "$crash_at" ] && [ "$crash_at" -ge $((loop_line - 1)) ] && [ "$crash_at" -le $((loop_line + 1)) ]; then
         pass; else fail "faults: the crash is not named at the planted loop, include/tinytorch/tensor/creation.hpp:$loop_line"; fi
     # the hang: within the student timeout, at the planted line
     grep -qE "^ +TIMEOUT " "$out" && grep -qE "timed out: still running after [0-9]+ s.* at include/tinytorch/tensor/elementwise\.hpp:$pow_line( in [^ ]*)? \(your code\)" "$out" &&

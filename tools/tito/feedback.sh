@@ -136,6 +136,7 @@ pick_frame() {
                 if (loc ~ /:[0-9]+:[0-9]+$/) sub(/:[0-9]+$/, "", loc)    # FILE:LINE:COL -> FILE:LINE
                 file = loc; sub(/:[0-9]+$/, "", file)
                 if (file ~ /^\?\?/ || loc !~ /:[0-9]+$/) continue
+                if (file ~ /^tests\/support\//) continue                   # the crash/watchdog handler itself
                 sub(/\(.*$/, "", fn)                                      # drop the parameter list
                 if (fn ~ /C_A_T_C_H_T_E_S_T/) fn = ""                       # code inlined into a test case
                 what = loc (fn == "" || fn == "-" || fn == "??" ? "" : " in " fn)
