@@ -37,22 +37,29 @@ BEGIN {
     if (loc ~ /:[0-9]+:[0-9]+$/) ctx[++nctx] = loc
     next
 }
-/: In instantiation of / { nctx = 0; next }
+# a new diagnostic context starts: forget the previous instantiation chain (errors that follow
+# within one context share its chain, which g++ prints once)
+/: In instantiation of / || /: In (member )?function / || /: At global scope:/ || /: In lambda function:/ { nctx = 0; next }
 
 /: (fatal )?error: / {
     line = rel($0)
     loc = line; sub(/: (fatal )?error: .*/, "", loc)
     msg = line; sub(/^.*: (fatal )?error: /, "", msg)
-    key = loc "|" msg
-    if (key in seen) { nctx = 0; incaret = 0; next }
-    seen[key] = 1
-    total++
     # the student's location: the error itself, else the innermost "required from" in their file
     lead = ""
     if (is_mine(loc)) lead = loc
     else for (i = 1; i <= nctx; i++) if (is_mine(ctx[i])) { lead = ctx[i]; break }
+    # each error once: a template error once per line of the student's that instantiates it
+    # (every instantiation - add, sub, mul... - repeats it with other types)
+    key = (lead != "" && lead != loc) ? "template|" lead : loc "|" msg
+    if (key in seen) { incaret = 0; lastshown = 0; next }
+    seen[key] = 1
+    notes = 0
+    total++
+    if (length(msg) > 300) msg = substr(msg, 1, 297) "..."
     if (first == "") first = (lead != "" ? lead : loc)
     if (first_mine == "" && lead != "") first_mine = lead
+    lastshown = (shown < 4)
     if (shown < 4) {
         shown++
         if (lead != "" && lead != loc) {
@@ -68,12 +75,23 @@ BEGIN {
     } else {
         incaret = 0
     }
-    nctx = 0
     next
 }
 /^ *[0-9]* *[|]/ { if (incaret > 0) { print rel($0); incaret-- } next }   # g++'s source lines
 { incaret = 0 }
-/: note: / { next }
+# notes in the student's file after a shown error ("candidate: <your lambda>", "no known
+# conversion for argument 2 ...") say what in their code does not fit: show two of them
+/: note: / {
+    line = rel($0)
+    nloc = line; sub(/: note: .*/, "", nloc)
+    if (lastshown && notes < 2 && is_mine(nloc)) {
+        nmsg = line; sub(/^.*: note: +/, "", nmsg)
+        if (length(nmsg) > 200) nmsg = substr(nmsg, 1, 197) "..."
+        printf "        note: %s: %s\n", nloc, nmsg
+        notes++
+    }
+    next
+}
 /undefined reference|ld returned|CMake Error|No rule to make target/ { other[++no] = rel($0) }
 
 END {
