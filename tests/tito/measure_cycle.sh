@@ -33,9 +33,11 @@ for i in $(seq 1 "$REPEATS"); do
         "$(echo "($t1 - $t0) / 1000000000" | bc -l)" "$(echo "$u + $s" | bc -l)" "$u" "$s" \
         "$(grep -E '^ +built in|ran in' /tmp/measure_cycle.out.$$ | tr -s ' ' | tr '\n' ' ')"
 done
-t0=$(date +%s%N)
-./tito status >/tmp/measure_cycle.out.$$ 2>&1
-t1=$(date +%s%N)
-printf './tito status right after: %.1f s wall\n' "$(echo "($t1 - $t0) / 1000000000" | bc -l)"
+if [ -f tools/tito/RELEASE ]; then   # in the reference, status would build every module's suite
+    t0=$(date +%s%N)
+    ./tito status >/tmp/measure_cycle.out.$$ 2>&1
+    t1=$(date +%s%N)
+    printf './tito status right after: %.1f s wall\n' "$(echo "($t1 - $t0) / 1000000000" | bc -l)"
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -f /tmp/measure_cycle.$$ /tmp/measure_cycle.out.$$
