@@ -20,7 +20,7 @@ What it prints, in this order:
   * a summary line and the next step: fix the failures in your code first, else the next
     function to write ("TODO: contiguous_strides — read modules/01_tensor/README.md §2").
 A test that runs longer than the build's timeout (15 s in a student release) is stopped; after
-two such tests the run stops (an endless loop in a function many tests call would otherwise keep
+two such tests a module run stops (an endless loop in a function many tests call would otherwise keep
 you waiting for each of them). The full CTest output is in build/<preset>/tito-test.log.
 
 options:
