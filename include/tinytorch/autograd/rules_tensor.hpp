@@ -337,4 +337,3 @@ inline bool register_tensor_rules() {
 inline const bool tensor_rules_registered = register_tensor_rules();
 
 }  // namespace tinytorch::autograd
-// edit 1 1796538813974364662
