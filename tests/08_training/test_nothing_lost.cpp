@@ -181,3 +181,34 @@ TEST_CASE("scheduler load_state_dict checks every value and changes nothing on e
     state["lr"] = "-1";
     CHECK_THROWS_WITH(plateau.load_state_dict(state), Contains("'lr' is '-1'"));
 }
+
+TEST_CASE("the trainer stops with an AnomalyError when the loss becomes NaN", "[08_training]") {
+    nn::Linear model(2, 1);
+    optim::SGD sgd(model.parameters(), optim::SGDOptions(0.1));
+    train::TrainerOptions o;
+    o.progress = false;
+    // a loss that is finite for the first batch and NaN for the second
+    int calls = 0;
+    train::Trainer t(model, sgd, [&](const Tensor& out, const Tensor&) {
+        return ++calls == 2 ? out.sum().mul(NAN) : out.sum();
+    }, o);
+    Tensor x = ones({4, 2}), y = zeros({4});
+    data::TensorDataset set(x, y);
+    data::DataLoader loader(set, data::DataLoaderOptions().batch_size(2));
+    auto before = model.parameters()[0].clone();
+    CHECK_THROWS_AS(t.train_epoch(loader), AnomalyError);
+    calls = 0;
+    CHECK_THROWS_WITH(t.train_epoch(loader), Contains("the loss is nan") && Contains("step") &&
+                                                 Contains("output [2, 1]") && Contains("DetectAnomalyGuard"));
+    for (float v : model.parameters()[0].to_vector()) CHECK(std::isfinite(v));  // no NaN reached the weights
+    CHECK(t.step() == 2);  // one good step per attempt, then the stop
+}
+
+TEST_CASE("the trainer refuses a negative clip_grad_norm", "[08_training][provided]") {
+    nn::Linear model(2, 1);
+    optim::SGD sgd(model.parameters(), optim::SGDOptions(0.1));
+    train::TrainerOptions o;
+    o.clip_grad_norm = -1.0;
+    CHECK_THROWS_WITH(train::Trainer(model, sgd, [](const Tensor& p, const Tensor&) { return p.sum(); }, o),
+                      Contains("clip_grad_norm must be >= 0") && Contains("got -1"));
+}
