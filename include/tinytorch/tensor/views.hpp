@@ -360,3 +360,4 @@ inline std::vector<float> Tensor::to_vector() const {
 }
 
 }  // namespace tinytorch
+// edit 1 1796538192149141824
