@@ -23,8 +23,11 @@ inline std::string exact_float(double v) {  // %.17g: a double reads back bit-ex
     return buf;
 }
 
+/// Save the model's state_dict with PyTorch's dtypes (num_batches_tracked as I64), so that
+/// torch's safetensors loader gives back exactly the state_dict PyTorch would have.
 inline void save_weights(const nn::Module& model, const std::string& path) {
-    save_safetensors(path, model.state_dict(), {{"format", "tinytorch-weights"}});
+    const StateDict sd = model.state_dict();
+    save_safetensors(path, sd, {{"format", "tinytorch-weights"}}, pytorch_dtypes(sd));
 }
 
 /// Load weights into `model`. strict: missing, unexpected and shape-mismatched keys are an
@@ -46,7 +49,7 @@ inline void save_checkpoint(Trainer& trainer, const std::string& path) {
                   {"rng", default_generator().state()}};
     if (trainer.scheduler())
         for (const auto& [k, v] : trainer.scheduler()->state_dict()) meta["scheduler." + k] = v;
-    save_safetensors(path, all, meta);
+    save_safetensors(path, all, meta, pytorch_dtypes(all));
     // END SOLUTION
 }
 
