@@ -54,8 +54,8 @@ inline Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor
     detail::check_weight_broadcasts(options.weight(), input.shape(), "weight", "binary_cross_entropy_with_logits");
     detail::check_weight_broadcasts(options.pos_weight(), input.shape(), "pos_weight",
                                     "binary_cross_entropy_with_logits");
-    const Reduction reduction = options.reduction();
     // BEGIN SOLUTION: binary_cross_entropy_with_logits (§6)
+    const Reduction reduction = options.reduction();
     detail::check_same_shape(input, target, "binary_cross_entropy_with_logits");
     detail::check_probabilities(target, "target", "binary_cross_entropy_with_logits");
     Tensor x = input.is_contiguous() ? input : tinytorch::detail::copy_to_contiguous(input);

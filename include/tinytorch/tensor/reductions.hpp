@@ -297,8 +297,8 @@ inline Tensor Tensor::argmin() const {
 
 inline Tensor Tensor::var(const std::vector<int64_t>& dims, std::optional<int64_t> correction_opt, bool keepdim) const {
     detail::check_float_input(*this, "var");
-    const int64_t correction = correction_opt.value_or(1);
     // BEGIN SOLUTION: Tensor::var (§8)
+    const int64_t correction = correction_opt.value_or(1);  // nullopt: 1, unbiased
     std::vector<int64_t> d = detail::reduction_dims(dims, dim(), "var");
     int64_t count = 1;
     for (int64_t k : d) count *= size(k);
