@@ -12,4 +12,6 @@
 #include "tinytorch/training/training.hpp"         // 08
 #include "tinytorch/convolutions/convolutions.hpp" // 09
 #include "tinytorch/tokenization/tokenization.hpp" // 10
+#include "tinytorch/embeddings/embeddings.hpp"     // 11
+#include "tinytorch/attention/attention.hpp"       // 12
 #include "tinytorch/acceleration/acceleration.hpp" // 17
