@@ -50,7 +50,7 @@ TEST_CASE("freeze fuses each Linear with the activation after it", "[17_accelera
     CHECK(frozen.weight_bytes() >= 4 * (784 * 256 + 256 * 128 + 128 * 10 + 256 + 128 + 10));
 }
 
-TEST_CASE("every activation freeze knows is fused and gives the model's values", "[17_acceleration]") {
+TEST_CASE("every activation freeze knows is fused and gives the values of the model", "[17_acceleration]") {
     manual_seed(3);
     nn::Sequential net(nn::Linear(20, 30), nn::GELU(), nn::Linear(30, 30), nn::GELU("tanh"), nn::Linear(30, 25),
                        nn::Sigmoid(), nn::Dropout(0.5), nn::Linear(25, 17, false), nn::Tanh(), nn::Identity(),
@@ -105,7 +105,7 @@ TEST_CASE("freeze without prepacking fusing or memory reuse gives the same outpu
     }
 }
 
-TEST_CASE("a frozen model keeps its outputs when the model's weights change afterwards", "[17_acceleration]") {
+TEST_CASE("a frozen model keeps its outputs when the weights of the model change afterwards", "[17_acceleration]") {
     auto net = test_freeze::mlp();
     const accel::FrozenSequential frozen = accel::freeze(*net);
     const Tensor x = randn({16, 784});

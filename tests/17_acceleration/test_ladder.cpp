@@ -142,7 +142,7 @@ TEST_CASE("every rung writes zeros when the inner dimension is empty", "[17_acce
     }
 }
 
-TEST_CASE("rung 5 TinyTorch's kernel computes the same product", "[17_acceleration][provided]") {
+TEST_CASE("rung 5 the TinyTorch kernel computes the same product", "[17_acceleration][provided]") {
     test_ladder::check_rung(accel::Rung::tinytorch_kernel);
 }
 

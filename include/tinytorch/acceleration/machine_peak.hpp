@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <memory>
 #include <new>
 #include <thread>
@@ -31,25 +32,38 @@ namespace detail {
 using Clock = std::chrono::steady_clock;
 
 /// Run body(t) on `threads` threads at once (this one is thread 0); returns the wall time in
-/// seconds from the moment all are ready until the last one finishes.
+/// seconds from the moment all are ready until the last one finishes. An exception of any thread
+/// is rethrown here after all have finished.
 template <typename Body>
 double run_on_threads(int threads, Body&& body) {
     threads = std::max(1, threads);
     std::atomic<int> ready{0};
     std::atomic<bool> go{false};
+    std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
     std::vector<std::thread> pool;
     for (int t = 1; t < threads; ++t)
         pool.emplace_back([&, t] {
             ready.fetch_add(1);
             while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-            body(t);
+            try {
+                body(t);
+            } catch (...) {
+                errors[static_cast<size_t>(t)] = std::current_exception();
+            }
         });
     while (ready.load() < threads - 1) std::this_thread::yield();
     const auto t0 = Clock::now();
     go.store(true, std::memory_order_release);
-    body(0);
+    try {
+        body(0);
+    } catch (...) {
+        errors[0] = std::current_exception();
+    }
     for (auto& th : pool) th.join();
-    return std::chrono::duration<double>(Clock::now() - t0).count();
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
+    return seconds;
 }
 
 /// `iters` rounds of kAcc independent FMAs on Vec registers; returns a value that depends on all
