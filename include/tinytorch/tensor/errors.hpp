@@ -41,6 +41,13 @@ public:
     using Error::Error;
 };
 
+/// A NaN or infinity that an operation produced, found by anomaly detection
+/// (autograd::DetectAnomalyGuard) or by the Trainer's check of the loss.
+class AnomalyError : public Error {
+public:
+    using Error::Error;
+};
+
 /// Thrown by every stub in the student release: names the module, the function and the
 /// lesson section to read.
 class NotImplemented : public Error {

@@ -43,6 +43,16 @@ module_states() {
     [ ${#all_targets[@]} -eq 0 ] || ensure_targets "${all_targets[@]}"
     local torun=()
     for id in "${candidates[@]}"; do
+        # kept results of a program that nothing changed since: no build needed (asking make
+        # costs a second or more per program; a find costs milliseconds)
+        exe=$(find_executable "test_$id")
+        kept="$(results_dir)/$id.tsv"
+        if [ -n "$exe" ] && [ -f "$kept" ] && [ "$(head -n 1 "$kept")" = "# program $(program_stamp "$exe")" ] &&
+            [ -z "$(find "$TITO_ROOT/include" "$TITO_ROOT/tests" "$TITO_ROOT/CMakeLists.txt" "$TITO_ROOT/CMakePresets.json" \
+                    "$TITO_ROOT/modules/modules.tsv" -newer "$exe" -print 2>/dev/null | head -n 1)" ]; then
+            summarize_kept "$id" cached >>"$outfile"
+            continue
+        fi
         if (cd "$TITO_ROOT" && cmake --build --preset "$TITO_PRESET" --target "test_$id") >"$(build_dir)/tito-build-$id.log" 2>&1; then
             exe=$(find_executable "test_$id")
             stamp=$(program_stamp "$exe")
