@@ -27,6 +27,7 @@ inline int64_t gelu_mode(std::string_view approximate, const char* op = "gelu") 
 ///   approximate "tanh": 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
 /// Records "gelu": inputs {x}, ints {0 for "none", 1 for "tanh"}.
 inline Tensor gelu(const Tensor& x, std::string_view approximate = "none") {
+    TINYTORCH_RECORD_OP("gelu", x);
     // BEGIN SOLUTION: gelu (§4)
     const int64_t mode = detail::gelu_mode(approximate);
     Tensor out;

@@ -43,6 +43,7 @@ namespace functional {
 /// binary_cross_entropy(p, t) = reduce(-(t·log p + (1-t)·log(1-p))), logs clamped at -100.
 /// shapes: any, equal; p and t in [0, 1] -> [] (or p's shape for None). Composed of Tensor ops.
 inline Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean) {
+    TINYTORCH_RECORD_OP("binary_cross_entropy", input, target);
     // BEGIN SOLUTION: binary_cross_entropy (§5)
     detail::check_same_shape(input, target, "binary_cross_entropy");
     detail::check_probabilities(input, "input", "binary_cross_entropy");

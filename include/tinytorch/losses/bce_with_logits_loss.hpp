@@ -19,6 +19,7 @@ namespace functional {
 /// Records "bce_with_logits": inputs {x}, saved {target}, ints {reduction code}.
 inline Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
                                                Reduction reduction = Reduction::Mean) {
+    TINYTORCH_RECORD_OP("binary_cross_entropy_with_logits", input, target);
     // BEGIN SOLUTION: binary_cross_entropy_with_logits (§6)
     detail::check_same_shape(input, target, "binary_cross_entropy_with_logits");
     detail::check_probabilities(target, "target", "binary_cross_entropy_with_logits");

@@ -53,6 +53,7 @@ inline Tensor cross_entropy_naive(const Tensor& logits, const Tensor& target, Re
 /// ints {reduction code}, scalars {label_smoothing}.
 inline Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduction = Reduction::Mean,
                             double label_smoothing = 0.0) {
+    TINYTORCH_RECORD_OP("cross_entropy", logits, target);
     // BEGIN SOLUTION: cross_entropy (§4)
     detail::check_label_smoothing(label_smoothing, "cross_entropy");
     std::vector<int64_t> classes = detail::check_class_targets(logits, target, "cross_entropy");

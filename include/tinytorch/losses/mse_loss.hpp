@@ -11,6 +11,7 @@ namespace functional {
 /// mse_loss(input, target) = reduce((input - target)²), element-wise over any shape (shapes equal).
 /// Composed of Tensor ops (sub, pow, mean/sum), so autograd differentiates it without a rule.
 inline Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean) {
+    TINYTORCH_RECORD_OP("mse_loss", input, target);
     // BEGIN SOLUTION: mse_loss (§2)
     detail::check_same_shape(input, target, "mse_loss");
     return apply_reduction(input.sub(target).pow(2.0f), reduction, "mse_loss");

@@ -50,6 +50,7 @@ namespace functional {
 /// shapes: log_probs [N, C], target [N] (class indices as floats) -> [] (or [N] for None).
 /// Records "nll_loss": inputs {log_probs}, saved {target}, ints {reduction code}.
 inline Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction = Reduction::Mean) {
+    TINYTORCH_RECORD_OP("nll_loss", log_probs, target);
     // BEGIN SOLUTION: nll_loss (§3)
     std::vector<int64_t> classes = detail::check_class_targets(log_probs, target, "nll_loss");
     const int64_t n = log_probs.size(0);

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "tinytorch/tensor/errors.hpp"
+#include "tinytorch/tensor/record_scope.hpp"
 #include "tinytorch/tensor/shape.hpp"
 #include "tinytorch/tensor/storage.hpp"
 

@@ -85,31 +85,37 @@ Tensor broadcast_binary(const Tensor& a, const Tensor& b, F f, const char* op) {
 // ---- tensor (op) tensor ---------------------------------------------------------------------
 
 inline Tensor Tensor::add(const Tensor& other) const {
+    TINYTORCH_RECORD_OP("add", *this, other);
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a + b; }, "add");
     if (autograd::wants_grad(*this, other)) autograd::record(out, "add", {*this, other});
     return out;
 }
 inline Tensor Tensor::sub(const Tensor& other) const {
+    TINYTORCH_RECORD_OP("sub", *this, other);
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a - b; }, "sub");
     if (autograd::wants_grad(*this, other)) autograd::record(out, "sub", {*this, other});
     return out;
 }
 inline Tensor Tensor::mul(const Tensor& other) const {
+    TINYTORCH_RECORD_OP("mul", *this, other);
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a * b; }, "mul");
     if (autograd::wants_grad(*this, other)) autograd::record(out, "mul", {*this, other});
     return out;
 }
 inline Tensor Tensor::div(const Tensor& other) const {
+    TINYTORCH_RECORD_OP("div", *this, other);
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a / b; }, "div");
     if (autograd::wants_grad(*this, other)) autograd::record(out, "div", {*this, other});
     return out;
 }
 inline Tensor Tensor::maximum(const Tensor& other) const {
+    TINYTORCH_RECORD_OP("maximum", *this, other);
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a > b ? a : b; }, "maximum");
     if (autograd::wants_grad(*this, other)) autograd::record(out, "maximum", {*this, other});
     return out;
 }
 inline Tensor Tensor::minimum(const Tensor& other) const {
+    TINYTORCH_RECORD_OP("minimum", *this, other);
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a < b ? a : b; }, "minimum");
     if (autograd::wants_grad(*this, other)) autograd::record(out, "minimum", {*this, other});
     return out;
@@ -118,12 +124,14 @@ inline Tensor Tensor::minimum(const Tensor& other) const {
 // ---- tensor (op) scalar -----------------------------------------------------------------------
 
 inline Tensor Tensor::add(float v) const {
+    TINYTORCH_RECORD_OP("add_scalar", *this);
     Tensor out = detail::map_unary(*this, [v](float a) { return a + v; });
     if (autograd::wants_grad(*this)) autograd::record(out, "add_scalar", {*this}, {}, {}, {v});
     return out;
 }
 inline Tensor Tensor::sub(float v) const { return add(-v); }
 inline Tensor Tensor::mul(float v) const {
+    TINYTORCH_RECORD_OP("mul_scalar", *this);
     Tensor out = detail::map_unary(*this, [v](float a) { return a * v; });
     if (autograd::wants_grad(*this)) autograd::record(out, "mul_scalar", {*this}, {}, {}, {v});
     return out;
@@ -133,11 +141,13 @@ inline Tensor Tensor::div(float v) const { return mul(1.0f / v); }
 // ---- unary math -------------------------------------------------------------------------------
 
 inline Tensor Tensor::neg() const {
+    TINYTORCH_RECORD_OP("neg", *this);
     Tensor out = detail::map_unary(*this, [](float a) { return -a; });
     if (autograd::wants_grad(*this)) autograd::record(out, "neg", {*this});
     return out;
 }
 inline Tensor Tensor::exp() const {
+    TINYTORCH_RECORD_OP("exp", *this);
     // BEGIN SOLUTION: Tensor::exp (§7)
     Tensor out = detail::map_unary(*this, [](float a) { return std::exp(a); });
     if (autograd::wants_grad(*this)) autograd::record(out, "exp", {*this}, {out});
@@ -145,6 +155,7 @@ inline Tensor Tensor::exp() const {
     // END SOLUTION
 }
 inline Tensor Tensor::log() const {
+    TINYTORCH_RECORD_OP("log", *this);
     // BEGIN SOLUTION: Tensor::log (§7)
     Tensor out = detail::map_unary(*this, [](float a) { return std::log(a); });
     if (autograd::wants_grad(*this)) autograd::record(out, "log", {*this});
@@ -152,11 +163,13 @@ inline Tensor Tensor::log() const {
     // END SOLUTION
 }
 inline Tensor Tensor::sqrt() const {
+    TINYTORCH_RECORD_OP("sqrt", *this);
     Tensor out = detail::map_unary(*this, [](float a) { return std::sqrt(a); });
     if (autograd::wants_grad(*this)) autograd::record(out, "sqrt", {*this}, {out});
     return out;
 }
 inline Tensor Tensor::pow(float p) const {
+    TINYTORCH_RECORD_OP("pow", *this);
     // BEGIN SOLUTION: Tensor::pow (§7)
     Tensor out = p == 2.0f ? detail::map_unary(*this, [](float a) { return a * a; })
                            : detail::map_unary(*this, [p](float a) { return std::pow(a, p); });
@@ -165,11 +178,13 @@ inline Tensor Tensor::pow(float p) const {
     // END SOLUTION
 }
 inline Tensor Tensor::abs() const {
+    TINYTORCH_RECORD_OP("abs", *this);
     Tensor out = detail::map_unary(*this, [](float a) { return std::fabs(a); });
     if (autograd::wants_grad(*this)) autograd::record(out, "abs", {*this});
     return out;
 }
 inline Tensor Tensor::clamp(std::optional<float> min, std::optional<float> max) const {
+    TINYTORCH_RECORD_OP("clamp", *this);
     // BEGIN SOLUTION: Tensor::clamp (§7)
     const float lo = min.value_or(-std::numeric_limits<float>::infinity());
     const float hi = max.value_or(std::numeric_limits<float>::infinity());
@@ -182,6 +197,7 @@ inline Tensor Tensor::clamp(std::optional<float> min, std::optional<float> max) 
 }
 
 inline Tensor Tensor::masked_fill(const Tensor& mask, float value) const {
+    TINYTORCH_RECORD_OP("masked_fill", *this, mask);
     Shape s = broadcast_shapes(shape(), mask.shape(), "masked_fill");
     if (s != shape())
         throw ShapeError(fmt("masked_fill: mask of shape ", shape_str(mask.shape()), " does not broadcast to the "
@@ -195,6 +211,7 @@ inline Tensor Tensor::masked_fill(const Tensor& mask, float value) const {
 
 /// cond ? a : b element by element (cond != 0 counts as true), with broadcasting of all three.
 inline Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+    TINYTORCH_RECORD_OP("where", cond, a, b);
     Shape s = broadcast_shapes(broadcast_shapes(cond.shape(), a.shape(), "where"), b.shape(), "where");
     Tensor out = empty(s);
     float* o = out.data_ptr();
@@ -217,10 +234,12 @@ inline Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
 // ---- comparisons: 1.0 where true, 0.0 where false (never recorded) ----------------------------
 #define TINYTORCH_COMPARISON(NAME, OP)                                                                       \
     inline Tensor Tensor::NAME(const Tensor& other) const {                                                   \
+        TINYTORCH_RECORD_OP(#NAME, *this, other);                                                             \
         return detail::broadcast_binary(*this, other, [](float a, float b) { return (a OP b) ? 1.0f : 0.0f; }, \
                                         #NAME);                                                               \
     }                                                                                                         \
     inline Tensor Tensor::NAME(float v) const {                                                               \
+        TINYTORCH_RECORD_OP(#NAME "_scalar", *this);                                                          \
         return detail::map_unary(*this, [v](float a) { return (a OP v) ? 1.0f : 0.0f; });                    \
     }
 TINYTORCH_COMPARISON(eq, ==)

@@ -66,26 +66,32 @@ void map_inplace(Tensor& dst, F f, const char* op = "in-place op") {
 }  // namespace detail
 
 inline Tensor& Tensor::fill_(float value) {
+    TINYTORCH_RECORD_OP("fill_", *this);
     detail::map_inplace(*this, [value](float) { return value; }, "fill_");
     return *this;
 }
 inline Tensor& Tensor::copy_(const Tensor& src) {
+    TINYTORCH_RECORD_OP("copy_", *this, src);
     detail::update_inplace(*this, src, [](float, float s) { return s; }, "copy_");
     return *this;
 }
 inline Tensor& Tensor::add_(const Tensor& other, float alpha) {
+    TINYTORCH_RECORD_OP("add_", *this, other);
     detail::update_inplace(*this, other, [alpha](float d, float s) { return d + alpha * s; }, "add_");
     return *this;
 }
 inline Tensor& Tensor::mul_(const Tensor& other) {
+    TINYTORCH_RECORD_OP("mul_", *this, other);
     detail::update_inplace(*this, other, [](float d, float s) { return d * s; }, "mul_");
     return *this;
 }
 inline Tensor& Tensor::add_(float value) {
+    TINYTORCH_RECORD_OP("add_scalar_", *this);
     detail::map_inplace(*this, [value](float d) { return d + value; }, "add_");
     return *this;
 }
 inline Tensor& Tensor::mul_(float value) {
+    TINYTORCH_RECORD_OP("mul_scalar_", *this);
     detail::map_inplace(*this, [value](float d) { return d * value; }, "mul_");
     return *this;
 }

@@ -125,6 +125,7 @@ inline Tensor reduce_sum(const Tensor& x, const std::vector<int64_t>& dims, bool
 // ---- sum and mean -------------------------------------------------------------------------------
 
 inline Tensor Tensor::sum(const std::vector<int64_t>& dims, bool keepdim) const {
+    TINYTORCH_RECORD_OP("sum", *this);
     // BEGIN SOLUTION: Tensor::sum (§8)
     std::vector<int64_t> d = detail::reduction_dims(dims, dim(), "sum");
     Tensor out = detail::reduce_sum(*this, d, keepdim);  // reduce_rows(..., fold_sum), with a fast path
@@ -140,6 +141,7 @@ inline Tensor Tensor::sum(int64_t d, bool keepdim) const { return sum(std::vecto
 inline Tensor Tensor::sum() const { return sum(std::vector<int64_t>{}, false); }
 
 inline Tensor Tensor::mean(const std::vector<int64_t>& dims, bool keepdim) const {
+    TINYTORCH_RECORD_OP("mean", *this);
     // BEGIN SOLUTION: Tensor::mean (§8)
     std::vector<int64_t> d = detail::reduction_dims(dims, dim(), "mean");
     int64_t count = 1;
@@ -154,6 +156,7 @@ inline Tensor Tensor::mean(int64_t d, bool keepdim) const { return mean(std::vec
 inline Tensor Tensor::mean() const { return mean(std::vector<int64_t>{}, false); }
 
 inline Tensor Tensor::sum_to(const Shape& target) const {
+    TINYTORCH_RECORD_OP("sum_to", *this);
     if (shape() == target) return *this;
     if (broadcast_shapes(target, shape(), "sum_to") != shape())
         throw ShapeError(fmt("sum_to: shape ", shape_str(shape()), " is not a broadcast of ", shape_str(target),
@@ -216,11 +219,15 @@ inline Tensor arg_extreme_dim(const Tensor& x, int64_t d, bool keepdim, float si
 }  // namespace detail
 
 inline Tensor Tensor::max(int64_t d, bool keepdim) const {
+    TINYTORCH_RECORD_OP("max", *this);
     // BEGIN SOLUTION: Tensor::max (§8)
     return detail::extreme(*this, d, keepdim, +1.0f, "max");
     // END SOLUTION
 }
-inline Tensor Tensor::min(int64_t d, bool keepdim) const { return detail::extreme(*this, d, keepdim, -1.0f, "min"); }
+inline Tensor Tensor::min(int64_t d, bool keepdim) const {
+    TINYTORCH_RECORD_OP("min", *this);
+    return detail::extreme(*this, d, keepdim, -1.0f, "min");
+}
 inline Tensor Tensor::max() const {
     if (numel() == 0) throw ValueError("max: the tensor is empty; hint: max needs at least one element");
     return reshape({-1}).max(0);
@@ -230,11 +237,13 @@ inline Tensor Tensor::min() const {
     return reshape({-1}).min(0);
 }
 inline Tensor Tensor::argmax(int64_t d, bool keepdim) const {
+    TINYTORCH_RECORD_OP("argmax", *this);
     // BEGIN SOLUTION: Tensor::argmax (§8)
     return detail::arg_extreme_dim(*this, d, keepdim, +1.0f, "argmax");
     // END SOLUTION
 }
 inline Tensor Tensor::argmin(int64_t d, bool keepdim) const {
+    TINYTORCH_RECORD_OP("argmin", *this);
     return detail::arg_extreme_dim(*this, d, keepdim, -1.0f, "argmin");
 }
 inline Tensor Tensor::argmax() const {
@@ -249,6 +258,7 @@ inline Tensor Tensor::argmin() const {
 // ---- variance -------------------------------------------------------------------------------------
 
 inline Tensor Tensor::var(const std::vector<int64_t>& dims, bool keepdim, int correction) const {
+    TINYTORCH_RECORD_OP("var", *this);
     // BEGIN SOLUTION: Tensor::var (§8)
     std::vector<int64_t> d = detail::reduction_dims(dims, dim(), "var");
     int64_t count = 1;
