@@ -2,6 +2,7 @@
 // Module 02 · Activations — lesson: modules/02_activations/README.md §4
 #pragma once
 #include <Eigen/Core>
+#include <unsupported/Eigen/SpecialFunctions>  // Eigen's vectorised erf
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -32,9 +33,15 @@ inline Tensor gelu(const Tensor& x, std::string_view approximate = "none") {
     const int64_t mode = detail::gelu_mode(approximate);
     Tensor out;
     if (mode == 0) {
-        constexpr float inv_sqrt2 = 0.70710678118654752440f;
-        out = detail::map_unary(x, [](float v) { return 0.5f * v * (1.0f + std::erf(v * inv_sqrt2)); });
-    } else {  // no SIMD erf at hand, but a SIMD tanh: this is why the approximation is fast
+        // Eigen's erf runs 8 floats at a time (a rational approximation, ~1e-7 absolute error);
+        // std::erf is a scalar library call, ~40x slower: the naive form is
+        //     map_unary(x, [](float v) { return 0.5f * v * (1.0f + std::erf(v * inv_sqrt2)); })
+        out = detail::map_runs(x, [](const float* in, float* o, int64_t n) {
+            constexpr float inv_sqrt2 = 0.70710678118654752440f;
+            Eigen::Map<const Eigen::ArrayXf> xs(in, n);
+            Eigen::Map<Eigen::ArrayXf>(o, n) = 0.5f * xs * (1.0f + (xs * inv_sqrt2).erf());
+        });
+    } else {  // a SIMD tanh as well
         out = detail::map_runs(x, [](const float* in, float* o, int64_t n) {
             const float sqrt_2_over_pi = 0.79788456080286535588f, kappa = 0.044715f;
             Eigen::Map<const Eigen::ArrayXf> xs(in, n);

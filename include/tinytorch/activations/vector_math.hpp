@@ -51,7 +51,7 @@ constexpr int64_t kRunBlock = 4096;
 template <typename Kernel>
 Tensor map_runs(const Tensor& x, Kernel kernel) {
     Tensor src = x.is_contiguous() ? x : copy_to_contiguous(x);
-    Tensor out = empty(x.shape());
+    Tensor out = empty_uninitialized(x.shape());  // the kernel writes every element
     const float* in = src.data_ptr();
     float* o = out.data_ptr();
     const int64_t n = x.numel(), blocks = (n + kRunBlock - 1) / kRunBlock;

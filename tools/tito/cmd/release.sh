@@ -6,7 +6,7 @@ usage: ./tito release DIR [--solved LIST] [--force] [--include-untracked] [--qui
 
 Write a complete student tree into DIR (instructors; run it in the reference repository):
   * copies the files git tracks (the whole tree minus build/ when this is not a git checkout),
-    leaving out tests/release/, tests/hidden/, build/ and docs/instructor-guide.md;
+    leaving out tests/release/, tests/package/, tests/hidden/, build/ and docs/instructor-guide.md;
   * replaces every marked region of include/tinytorch/**/*.hpp by a one-line stub
     (TINYTORCH_TODO(...) that throws tinytorch::NotImplemented; see docs/instructor-guide.md);
   * writes the student README.md (template: tools/tito/templates/README.student.md) and
@@ -155,7 +155,7 @@ release_file_list() {
             (cd "$src" && find . \( -path ./.git -o -path ./build \) -prune -o \( -type f -o -type l \) -print | sed 's|^\./||')
         fi
     } | sort -u | awk -v d="$rel_dest" '
-        /^(tests\/release|tests\/hidden|build|\.git)\// { next }
+        /^(tests\/release|tests\/package|tests\/config|tests\/hidden|build|\.git)\// { next }
         $0 == "README.md" || $0 == "docs/instructor-guide.md" || $0 == "tools/tito/RELEASE" { next }
         d != "" && (index($0, d "/") == 1 || $0 == d) { next }
         { print }' | while IFS= read -r f; do
