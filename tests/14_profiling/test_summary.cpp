@@ -2,7 +2,10 @@
 // layer's real geometry (hand counts), activation memory from the allocator, latency.
 #include "support/catch.hpp"
 #include "tinytorch/autograd/autograd.hpp"
-#include "tinytorch/convolutions/convolutions.hpp"  // a CNN (module 09, solved before 14)
+#include "tinytorch/attention/attention.hpp"        // modules 09-13, solved before 14
+#include "tinytorch/convolutions/convolutions.hpp"
+#include "tinytorch/embeddings/embeddings.hpp"
+#include "tinytorch/transformers/transformers.hpp"
 #include "tinytorch/profiling/profiling.hpp"
 #include "helpers.hpp"
 
@@ -75,4 +78,48 @@ TEST_CASE("summary rejects an undefined input", "[14_profiling][provided]") {
     nn::Linear fc(2, 2);
     CHECK_THROWS_AS(summary(fc, Tensor()), ValueError);
     CHECK_THROWS_WITH(summary(fc, Tensor()), Contains("undefined"));
+}
+
+namespace summary_test {
+/// Self-attention as a module of its own (nn::MultiheadAttention's forward takes three inputs).
+struct SelfAttention : nn::Module {
+    std::shared_ptr<nn::MultiheadAttention> mha;
+    SelfAttention() { mha = register_module("mha", std::make_shared<nn::MultiheadAttention>(8, 2)); }
+    Tensor forward(const Tensor& x) override { return std::get<0>(mha->forward(x, x, x, {}, false)); }
+};
+/// Embedding -> LayerNorm -> self-attention (residual) -> Linear head, on token ids [T, N].
+struct TinyLM : nn::Module {
+    std::shared_ptr<nn::Embedding> emb;
+    std::shared_ptr<nn::LayerNorm> ln;
+    std::shared_ptr<SelfAttention> attn;
+    std::shared_ptr<nn::Linear> head;
+    TinyLM() {
+        emb = register_module("emb", std::make_shared<nn::Embedding>(10, 8));
+        ln = register_module("ln", std::make_shared<nn::LayerNorm>(Shape{8}));
+        attn = register_module("attn", std::make_shared<SelfAttention>());
+        head = register_module("head", std::make_shared<nn::Linear>(8, 10));
+    }
+    Tensor forward(const Tensor& idx) override {
+        Tensor h = (*ln)((*emb)(idx));
+        return (*head)(h + (*attn)(h));
+    }
+};
+}  // namespace summary_test
+
+TEST_CASE("summary counts embedding layer norm and attention layers from their ops", "[14_profiling]") {
+    manual_seed(9);
+    summary_test::TinyLM lm;
+    Tensor idx = Tensor({0.f, 3.f, 9.f, 1.f, 2.f, 5.f, 7.f, 4.f, 8.f, 6.f}).reshape({5, 2});  // T = 5, N = 2
+    ModelSummary s = summary(lm, idx, SummaryOptions{0, 2, false});
+    CHECK(layer(s, "TinyLM.emb").type == "Embedding");
+    CHECK(layer(s, "TinyLM.emb").parameters == 80);
+    CHECK(layer(s, "TinyLM.emb").flops == 0);  // a gather computes nothing
+    CHECK(layer(s, "TinyLM.emb").output_shape == Shape{5, 2, 8});
+    CHECK(layer(s, "TinyLM.ln").flops == 8 * 80);  // 80 elements: mean, variance, normalise, affine
+    // attention: in-projection [10, 8] @ [8, 24] + bias, scaled dot-product attention over
+    // 2·2 heads of 5x5 scores with d = 4 (2·100·4 twice + 5·100), out-projection + bias
+    const int64_t attention = 2 * 10 * 24 * 8 + 10 * 24 + (2 * 100 * 4 + 2 * 100 * 4 + 5 * 100) + 2 * 10 * 8 * 8 + 80;
+    CHECK(layer(s, "TinyLM.attn").flops == attention);
+    CHECK(layer(s, "TinyLM.head").flops == 2 * 10 * 10 * 8 + 100);
+    CHECK(s.forward_flops == 8 * 80 + attention + 80 + 1700);  // + the residual add
 }

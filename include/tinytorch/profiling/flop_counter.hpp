@@ -118,6 +118,7 @@ inline int64_t op_flops(const OpShapes& op) {
         // 1, variance: 3 per element)
         if (name == "batch_norm2d") return (attr(0) ? 6 : 2) * n(0);
         if (name == "layer_norm") return 8 * n(0);  // mean 1, variance 3, normalise + affine 4
+        if (name == "rotary_embedding") return 3 * n(0);  // x·cos + rotate(x)·sin
         if (is_one_of(name, {"softmax", "log_softmax"})) return 5 * n(0);
         if (name == "cross_entropy") return 5 * n(0);  // log-softmax of the logits, one pick per row
         if (name == "binary_cross_entropy_with_logits") return 5 * n(0);
@@ -147,6 +148,18 @@ inline int64_t op_flops(const OpShapes& op) {
         if (name == "avg_pool2d") return g * attr(0) * attr(1);    // spread over the window
         if (name == "adaptive_avg_pool2d") return n(1);
         if (name == "batch_norm2d") return 8 * n(1);
+        if (name == "layer_norm") return 13 * n(1);  // x̂ 2, g·γ 1, two row sums 3, dx 4, dγ 2, dβ 1
+        if (name == "embedding") return g;           // scatter-add of the output gradient into rows
+        if (name == "rotary_embedding") return 3 * g;
+        if (name == "scaled_dot_product_attention" && in.size() >= 4 && in[1].size() >= 2 && in[2].size() >= 2 &&
+            in[3].size() >= 2) {
+            // recompute the scores (2·S·d), dV = Pᵀ·dO and dP = dO·Vᵀ (2·S·dv each), dS (5·S),
+            // dQ = dS·K and dK = dSᵀ·Q (2·S·d each); S = B·Tq·Tk scores
+            const Shape& q = in[1];
+            const int64_t Tq = q[q.size() - 2], d = q.back(), Tk = in[2][in[2].size() - 2], dv = in[3].back();
+            const int64_t S = numel_of(Shape(q.begin(), q.end() - 2)) * Tq * Tk;
+            return 6 * S * d + 4 * S * dv + 5 * S;
+        }
         if (name == "relu") return g;
         if (is_one_of(name, {"sigmoid", "tanh"})) return 3 * g;
         if (name == "gelu") return 2 * g;
