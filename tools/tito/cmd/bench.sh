@@ -8,7 +8,8 @@ Builds the benchmark program (bench/, target tinytorch_bench) in the 'release' p
 -march=native; build/release, configured on first use) and runs it: each workload in TinyTorch
 and, when libtorch was found (Debian: apt-get install libtorch-dev), in libtorch, same shapes,
 optimizer, thread count and synthetic data; only the training step is timed, after warm-up, in
-alternating repeats. Prints median, min-max and the TinyTorch/libtorch ratio, writes JSON.
+alternating repeats (module 19's harness). Prints the median with its 95% bootstrap interval and
+the TinyTorch/libtorch ratio with its interval, writes JSON.
 
   --threads LIST          thread counts, e.g. 1,2 (default 1,2)
   --repeats N             timed repeats per framework and workload (default 7)
@@ -21,13 +22,14 @@ alternating repeats. Prints median, min-max and the TinyTorch/libtorch ratio, wr
                           TinyTorch's own kernel, gemm_kernel.hpp (preset 'release-own-gemm',
                           build/release-own-gemm); W5 compares either with OpenBLAS
   --openblas-coretype T   run both frameworks with OPENBLAS_CORETYPE=T (default: unset)
+  --openblas-l2-size S    run both frameworks with OPENBLAS_L2_SIZE=S (default: unset)
   --no-libtorch           TinyTorch figures only
   --quick                 a seconds-long smoke run
   --reconfigure           run cmake --preset release again first (e.g. after installing libtorch-dev)
 
 Environment it sets: OPENBLAS_NUM_THREADS=1 (libtorch's OpenMP threads and OpenBLAS's threads
 would fight over the cores; W5's OpenBLAS row sets its thread count by call) and
-OPENBLAS_CORETYPE unset unless --openblas-coretype. The program itself re-executes with these
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset unless given. The program itself re-executes with these
 when started another way. Other OMP_*/OPENBLAS_* variables are passed on and reported.
 On a shared machine, wrap the run in a lock other measurements take too:
   flock /tmp/tinytorch-measure.lock ./tito bench
@@ -49,7 +51,7 @@ run_bench() {
                     *) die 2 "--gemm: expected openblas or tinytorch, got '$2'" ;;
                 esac
                 shift 2 ;;
-            --threads|--repeats|--repeat-time|--warmup-time|--only|--openblas-coretype)
+            --threads|--repeats|--repeat-time|--warmup-time|--only|--openblas-coretype|--openblas-l2-size)
                 [ $# -ge 2 ] || die 2 "$1 needs a value (./tito bench --help)"
                 args+=("$1" "$2"); shift 2 ;;
             --no-libtorch|--quick) args+=("$1"); shift ;;
