@@ -2,6 +2,8 @@
 // profiler's Chrome traces and the benchmark harness's reports are checked by reading them back.
 // Not part of the framework; throws std::runtime_error naming the offset on malformed input.
 #pragma once
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
