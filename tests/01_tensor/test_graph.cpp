@@ -177,6 +177,11 @@ TEST_CASE("select and slice record their normalised arguments", "[01_tensor]") {
     CHECK(sl.grad_fn()->name == "slice");
     CHECK(sl.grad_fn()->ints == std::vector<int64_t>{1, 2, 5, 2});  // dim, start, stop, step
     CHECK(x.narrow(0, 1, 2).grad_fn()->ints == std::vector<int64_t>{0, 1, 3, 1});
+    // bounds are recorded after the Python rules: negative ones normalised, out-of-range ones
+    // clamped, an empty range recorded with stop == start
+    CHECK(x.slice(0, -100, 100, 3).grad_fn()->ints == std::vector<int64_t>{0, 0, 4, 3});
+    CHECK(x.slice(1, 4, 2).grad_fn()->ints == std::vector<int64_t>{1, 4, 4, 1});
+    CHECK(x.select(-2, -4).grad_fn()->ints == std::vector<int64_t>{0, 0});
     CHECK(op_name(x.index({1, Slice(0, 2)})) == "slice");
     CHECK(op_name(x.index({Slice(0, 2), 1})) == "select");
 }

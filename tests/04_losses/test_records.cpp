@@ -7,7 +7,7 @@ namespace F = tinytorch::nn::functional;
 using nn::Reduction;
 
 namespace {
-const Reduction kReductions[] = {Reduction::None, Reduction::Mean, Reduction::Sum};
+const Reduction kRecordReductions[] = {Reduction::None, Reduction::Mean, Reduction::Sum};
 
 /// The node on `loss`, checked to be `op` with `x` as its only input.
 const autograd::Node& node_of(const Tensor& loss, const Tensor& x, const std::string& op) {
@@ -24,7 +24,7 @@ const autograd::Node& node_of(const Tensor& loss, const Tensor& x, const std::st
 TEST_CASE("cross_entropy records one node with the targets and the softmax saved", "[04_losses]") {
     Tensor logits = (randn({4, 3}) * 2.f).requires_grad_();
     Tensor t = Tensor({2.f, 0.f, 1.f, 1.f});
-    for (Reduction r : kReductions)
+    for (Reduction r : kRecordReductions)
         for (double eps : {0.0, 0.1}) {
             INFO("reduction " << nn::reduction_name(r) << " label_smoothing " << eps);
             Tensor loss = F::cross_entropy(logits, t, r, eps);
@@ -51,7 +51,7 @@ TEST_CASE("nn CrossEntropyLoss records the same node as the functional form", "[
 TEST_CASE("nll_loss records its node with the targets saved", "[04_losses]") {
     Tensor lp = log_softmax(randn({3, 4}), 1).requires_grad_();
     Tensor t = Tensor({3.f, 0.f, 1.f});
-    for (Reduction r : kReductions) {
+    for (Reduction r : kRecordReductions) {
         Tensor loss = F::nll_loss(lp, t, r);
         const autograd::Node& n = node_of(loss, lp, "nll_loss");
         REQUIRE(n.saved.size() == 1);
@@ -63,7 +63,7 @@ TEST_CASE("nll_loss records its node with the targets saved", "[04_losses]") {
 TEST_CASE("bce_with_logits records its node with the target saved", "[04_losses]") {
     Tensor x = randn({2, 3}).requires_grad_();
     Tensor t = rand({2, 3});
-    for (Reduction r : kReductions) {
+    for (Reduction r : kRecordReductions) {
         Tensor loss = F::binary_cross_entropy_with_logits(x, t, r);
         const autograd::Node& n = node_of(loss, x, "bce_with_logits");
         REQUIRE(n.saved.size() == 1);

@@ -364,3 +364,7 @@ ensure_targets() {
         build_has_target "$t" || die 2 "the build has no target '$t' (is its folder complete? see $(relpath "$(build_dir)/tito-configure.log"))"
     done
 }
+
+# ./tito test and ./tito status: the student-facing report (tools/tito/feedback.sh)
+# shellcheck source=tools/tito/feedback.sh
+. "$TITO_ROOT/tools/tito/feedback.sh"

@@ -301,12 +301,9 @@ inline float Tensor::at(std::initializer_list<int64_t> index) const {
 
 /// A new, contiguous, zero-filled tensor — the one place storage is allocated.
 inline Tensor empty(const Shape& shape) {
-    for (int64_t d : shape)
-        if (d < 0)
-            throw ValueError(fmt("empty: negative dimension in shape ", shape_str(shape),
-                                 "; hint: every size must be >= 0"));
+    const int64_t numel = checked_numel(shape, "empty");  // negative dims, overflowing sizes
     auto impl = std::make_shared<TensorImpl>();
-    impl->storage = std::make_shared<Storage>(static_cast<size_t>(numel_of(shape)));
+    impl->storage = std::make_shared<Storage>(static_cast<size_t>(numel));
     impl->shape = shape;
     impl->strides = contiguous_strides(shape);
     return Tensor(std::move(impl));
@@ -316,12 +313,9 @@ namespace detail {
 /// Like empty() but the memory is not zero-filled: only for kernels that write every element
 /// (matmul, element-wise ops, copies) — saves a pass over memory per result.
 inline Tensor empty_uninitialized(const Shape& shape) {
-    for (int64_t d : shape)
-        if (d < 0)
-            throw ValueError(fmt("empty: negative dimension in shape ", shape_str(shape),
-                                 "; hint: every size must be >= 0"));
+    const int64_t numel = checked_numel(shape, "empty");
     auto impl = std::make_shared<TensorImpl>();
-    impl->storage = std::make_shared<Storage>(static_cast<size_t>(numel_of(shape)), false);
+    impl->storage = std::make_shared<Storage>(static_cast<size_t>(numel), false);
     impl->shape = shape;
     impl->strides = contiguous_strides(shape);
     return Tensor(std::move(impl));

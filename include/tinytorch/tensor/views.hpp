@@ -36,6 +36,15 @@ inline Tensor copy_to_contiguous(const Tensor& src) {
 
 /// Resolve one -1 in `shape` so it holds `numel` elements; check sizes match.
 inline Shape infer_shape(Shape shape, int64_t numel, const Shape& from, const char* op) {
+    {  // sizes beyond 2^48 elements (zero dims counted as 1) would overflow the strides
+        Shape sizes = shape;
+        for (int64_t& d : sizes) d = d == -1 ? 1 : d;
+        bool negative = false;
+        for (int64_t d : sizes) negative = negative || d < 0;
+        if (!negative && !try_numel(sizes))
+            throw ShapeError(fmt(op, ": shape ", shape_str(shape), " is too large (more than 2^48 elements, zero dims "
+                                 "counted as 1); hint: check the sizes for an overflow"));
+    }
     int64_t known = 1, unknown = -1;
     for (size_t i = 0; i < shape.size(); ++i) {
         if (shape[i] == -1) {

@@ -103,6 +103,14 @@ run_release() {
         exit 2
     fi
 
+    # the lessons speak of the reference's build folder (build/dev); a release builds in build/student
+    local lesson
+    for lesson in "$stage"/modules/[0-9][0-9]_*/README.md; do
+        [ -f "$lesson" ] || continue
+        sed -e 's|build/dev/|build/student/|g' -e 's|build/dev\([^a-z/]\)|build/student\1|g' \
+            -e 's|--preset dev|--preset student|g' "$lesson" >"$lesson.new" && mv "$lesson.new" "$lesson"
+    done
+
     # ---- 3. the student README and the release stamp -------------------------------------------
     render_student_readme >"$stage/README.md"
     {
@@ -111,6 +119,12 @@ run_release() {
         echo "source: $(release_source_id "$src")"
         echo "solved: $(echo $solved | tr ' ' ',')"
     } >"$stage/tools/tito/RELEASE"
+    # every function a student writes, where it is and its lesson section: ./tito test orders its
+    # report by it and knows the student's files after the stubs are gone (tools/tito/feedback.sh)
+    {
+        echo "# module	section	function	file — the stubs of this release (written by ./tito release)"
+        stub_markers "$src"
+    } >"$stage/tools/tito/stubs.tsv"
 
     # ---- 4. write DIR -----------------------------------------------------------------------------
     local written unchanged removed
