@@ -148,18 +148,25 @@ EOF
         fi
         if [ -z "$name" ]; then fail "walk step $step: tests fail but there is no next step"; show "$out"; return; fi
         if grep -qE "fails? in code you wrote" "$out"; then fail "walk step $step: failures in written code reported (none was planted)"; show "$out"; return; fi
-        # the next step is a stub, and the first one the list of TODOs shows
-        if printf '%s\n' "${stubs[@]}" | grep -qxF -- "$name"; then pass; else
-            fail "walk step $step: the next step '$name' is not a stub any more"; show "$out"; return
-        fi
+        # the next step: one stub, or stubs declared as one step ("A + B"); each is still a stub,
+        # and the list of TODOs starts with the first of them
+        local names=() n
+        mapfile -t names < <(printf '%s\n' "$name" | sed 's/ + /\n/g')
+        for n in "${names[@]}"; do
+            if printf '%s\n' "${stubs[@]}" | grep -qxF -- "$n"; then pass; else
+                fail "walk step $step: the next step '$n' is not a stub any more"; show "$out"; return
+            fi
+        done
         local first_todo
         first_todo=$(awk '/^ +TODO /{ sub(/^ +TODO +/, ""); sub(/  +.*/, ""); print; exit }' "$out")
-        if [ "$first_todo" = "$name" ]; then pass; else fail "walk step $step: the TODO list starts with '$first_todo', the next step is '$name'"; show "$out"; fi
+        if [ "$first_todo" = "${names[0]}" ]; then pass; else fail "walk step $step: the TODO list starts with '$first_todo', the next step is '$name'"; show "$out"; fi
         if [ "$step" -gt $((total_stubs + 1)) ]; then fail "walk: more steps than stubs"; return; fi
-        # write it: the reference solution goes back into the release's header
-        unstub "$W" "$name" || { fail "walk step $step: cannot find the stub of '$name' in the release"; return; }
+        # write it: the reference solutions go back into the release's headers
         local keep=() s
-        for s in "${stubs[@]}"; do [ "$s" = "$name" ] || keep+=("$s"); done
+        for n in "${names[@]}"; do
+            unstub "$W" "$n" || { fail "walk step $step: cannot find the stub of '$n' in the release"; return; }
+        done
+        for s in "${stubs[@]}"; do printf '%s\n' "${names[@]}" | grep -qxF -- "$s" || keep+=("$s"); done
         stubs=("${keep[@]}")
         prev=$name
     done

@@ -43,10 +43,10 @@ stub_todos() {
 }
 
 # stub_index [ROOT] — one line per stub, in the order a student writes them:
-#   rank<TAB>module<TAB>section<TAB>name<TAB>file<TAB>needs<TAB>state
+#   rank<TAB>module<TAB>section<TAB>name<TAB>file<TAB>needs<TAB>state<TAB>with
 # rank: the module number * 1000 + the row of modules/NN_name/stubs.tsv (stubs the table does
 # not list follow, by section); needs: ";"-separated stub names; state: todo (a TINYTORCH_TODO
-# stub is still in the source) or written.
+# stub is still in the source) or written; with: the stubs written in the same step (";", or -).
 stub_index() {
     local root=${1:-$TITO_ROOT} list
     list=$(mktemp "${TMPDIR:-/tmp}/tito-stubs.XXXXXX")
@@ -60,20 +60,27 @@ stub_index() {
     local f
     for f in "$root"/modules/[0-9][0-9]_*/stubs.tsv; do
         [ -f "$f" ] || continue
-        awk -F'\t' -v m="$(basename "$(dirname "$f")")" '!/^#/ && NF >= 2 { print m "\t" (++r) "\t" $2 "\t" (NF >= 3 ? $3 : "-") }' "$f" >>"$list.tables"
+        awk -F'\t' -v m="$(basename "$(dirname "$f")")" '!/^#/ && NF >= 2 { print m "\t" (++r) "\t" $2 "\t" (NF >= 3 ? $3 : "-") "\t" (NF >= 4 && $4 != "" ? $4 : "-") }' "$f" >>"$list.tables"
     done
     awk -F'\t' -v todo="$list.todo" -v tables="$list.tables" '
         BEGIN {
             while ((getline l < todo) > 0) { split(l, t, "\t"); istodo[t[1], t[2]] = 1 }
-            while ((getline l < tables) > 0) { split(l, t, "\t"); row[t[1], t[3]] = t[2] + 0; need[t[1], t[3]] = t[4] }
+            while ((getline l < tables) > 0) {
+                split(l, t, "\t"); row[t[1], t[3]] = t[2] + 0; need[t[1], t[3]] = t[4]
+                if (t[5] != "-" && t[5] != "") {   # "with" is symmetric: each names the others
+                    n = split(t[5], w, /;/)
+                    for (i = 1; i <= n; i++) { addwith(t[1], t[3], w[i]); addwith(t[1], w[i], t[3]) }
+                }
+            }
         }
+        function addwith(m, a, b) { if (index(";" with[m, a] ";", ";" b ";") == 0) with[m, a] = (with[m, a] == "" ? b : with[m, a] ";" b) }
         NF >= 4 {
             m = $1; sec = $2; sub(/^§/, "", sec); sec += 0
             if ((m, $3) in row) r = row[m, $3]
             else r = 500 + sec * 20 + (++extra[m, sec])
             rank = substr(m, 1, 2) * 1000 + r
-            printf "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", rank, m, $2, $3, $4, ((m, $3) in need ? need[m, $3] : "-"),
-                (((m, $3) in istodo) ? "todo" : "written")
+            printf "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", rank, m, $2, $3, $4, ((m, $3) in need ? need[m, $3] : "-"),
+                (((m, $3) in istodo) ? "todo" : "written"), (((m, $3) in with) ? with[m, $3] : "-")
         }' "$list" | sort -n -k1,1
     rm -f "$list" "$list.todo" "$list.tables"
 }

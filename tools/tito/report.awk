@@ -52,7 +52,7 @@ BEGIN {
     while ((getline l < index_file) > 0) {
         split(l, f, "\t")
         rank[f[4]] = f[1] + 0; module[f[4]] = f[2]; section[f[4]] = f[3]; file[f[4]] = f[5]
-        needs[f[4]] = f[6]; state[f[4]] = f[7]
+        needs[f[4]] = f[6]; state[f[4]] = f[7]; withs[f[4]] = (8 in f) ? f[8] : "-"
     }
     while ((getline l < prev_file) > 0) {
         split(l, f, "\t")
@@ -149,6 +149,13 @@ END {
         if (best == "" || rank[t] < rank[best]) best = t
     }
     next_stub = (best == "") ? "" : resolve(best, 0)
+    # stubs declared as one step with it (their tests pass only together): named with it
+    next_group = next_stub
+    if (next_stub != "" && withs[next_stub] != "-" && withs[next_stub] != "") {
+        n = split(withs[next_stub], parts, /;/)
+        for (i = 1; i <= n; i++)
+            if ((parts[i] in state) && state[parts[i]] == "todo") next_group = next_group " + " parts[i]
+    }
     if (ntodo > 0) {
         printf "\n  %d %s at functions you have not written yet, in the order of the lesson:\n",
             ntodo, plural(ntodo, "test stops", "tests stop")
@@ -195,9 +202,9 @@ END {
         if (!first) first = 1
         printf "next step: %sfix the %s %s first%s — %s%s\n", yellow, (nb == 1 ? "failure" : "failures"), mine, off,
             (multi ? bgroup[first] ": " : ""), bcase[first]
-        if (next_stub != "") printf "           then: TODO: %s%s\n", next_stub, where_text(next_stub)
+        if (next_stub != "") printf "           then: TODO: %s%s\n", next_group, where_text(next_stub)
     } else if (next_stub != "") {
-        printf "next step: %sTODO: %s%s%s%s\n", yellow, next_stub, off, where_text(next_stub), need_text(next_stub)
+        printf "next step: %sTODO: %s%s%s%s\n", yellow, next_group, off, where_text(next_stub), need_text(next_stub)
     } else if (T == P && notrun == 0) {
         printf "%sall %d tests pass%s\n", green, T, off
     }

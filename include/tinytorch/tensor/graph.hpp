@@ -227,6 +227,9 @@ inline Tensor& Tensor::requires_grad_(bool on) {
     if (impl_->grad_fn)
         throw ValueError("requires_grad_: only leaf tensors (ones you created, not results of operations) can "
                          "change requires_grad; hint: use .detach().requires_grad_() for a new leaf");
+    if (on && impl_->dtype != ScalarType::Float)
+        throw ValueError(fmt("requires_grad_: only Float tensors can require gradients, got dtype ",
+                             dtype_name(impl_->dtype), "; hint: convert with .to(kFloat) first"));
     impl_->requires_grad = on;
     return *this;
 }

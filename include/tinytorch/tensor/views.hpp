@@ -20,6 +20,7 @@ namespace detail {
 /// Copy any strided tensor into a fresh contiguous one (no graph recording).
 inline Tensor copy_to_contiguous(const Tensor& src) {
     Tensor out = empty_uninitialized(src.shape());
+    out.impl()->dtype = src.dtype();
     if (src.numel() == 0) return out;
     const float* s = src.storage()->data();
     float* o = out.data_ptr();
@@ -313,6 +314,7 @@ inline Tensor Tensor::index_select(int64_t d, const Tensor& indices) const {
     Shape s = shape();
     s[dd] = static_cast<int64_t>(idx.size());
     Tensor out = empty(s);
+    out.impl()->dtype = dtype();
     for (size_t k = 0; k < idx.size(); ++k) {
         int64_t i = static_cast<int64_t>(idx[k]);
         if (static_cast<float>(i) != idx[k] || i < 0 || i >= n)
@@ -348,6 +350,9 @@ inline Tensor cat(const std::vector<Tensor>& tensors, int64_t d = 0) {
         s[dd] += t.size(dd);
     }
     Tensor out = empty(s);
+    bool all_bool = true;  // Bool only when every part is (libtorch promotes a mix to Float)
+    for (const Tensor& t : tensors) all_bool = all_bool && t.dtype() == ScalarType::Bool;
+    if (all_bool) out.impl()->dtype = ScalarType::Bool;
     int64_t pos = 0;
     for (const Tensor& t : tensors) {
         out.slice(dd, pos, pos + t.size(dd)).detach().copy_(t);

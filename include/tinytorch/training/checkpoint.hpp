@@ -114,10 +114,13 @@ inline std::string exact_float(double v) {  // %.17g: a double reads back bit-ex
     return buf;
 }
 
-/// The model's state_dict to `path` (written beside it, then renamed over it).
+/// The model's state_dict to `path` (written beside it, then renamed over it), with PyTorch's
+/// dtypes (num_batches_tracked as I64), so that torch's safetensors loader gives back exactly the
+/// state_dict PyTorch would have.
 inline void save_weights(const nn::Module& model, const std::string& path) {
     detail::AtomicFileWriter file(path);
-    save_safetensors(file.temp_path(), model.state_dict(), {{"format", "tinytorch-weights"}});
+    const StateDict sd = model.state_dict();
+    save_safetensors(file.temp_path(), sd, {{"format", "tinytorch-weights"}}, pytorch_dtypes(sd));
     file.commit();
 }
 
@@ -143,7 +146,7 @@ inline void save_checkpoint(Trainer& trainer, const std::string& path) {
                   {"rng", default_generator().state()}};
     if (trainer.scheduler())
         for (const auto& [k, v] : trainer.scheduler()->state_dict()) meta["scheduler." + k] = v;
-    save_safetensors(file, all, meta);
+    save_safetensors(file, all, meta, pytorch_dtypes(all));
     // END SOLUTION
     atomic.commit();
 }
