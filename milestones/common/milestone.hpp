@@ -16,11 +16,14 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "tinytorch/benchmarking/environment.hpp"
 #include "tinytorch/dataloader/data_dir.hpp"
+#include "tinytorch/profiling/profiler.hpp"
 #include "tinytorch/tensor/tensor.hpp"
 #include "tinytorch/training/metrics_log.hpp"
 #include "tinytorch/training/progress_bar.hpp"
@@ -41,6 +44,7 @@ struct Flags {
     std::string data_dir;     ///< --data-dir, else TINYTORCH_DATA_DIR, else <checkout>/datasets
     bool quick = false;       ///< a seconds-long smoke run (used by the test suite)
     std::string out_dir;      ///< where the run record and plot go (default runs/<milestone>)
+    std::string trace;        ///< --trace FILE: profile the run (module 14) and write a Chrome trace there
     std::map<std::string, std::string> extra;  ///< program-specific --key value flags
     bool data_dir_given = false;  ///< true when --data-dir or TINYTORCH_DATA_DIR chose data_dir
     bool has(const std::string& k) const { return extra.count(k) != 0; }
@@ -85,6 +89,38 @@ struct Flags {
     }
 };
 
+// ---- --trace FILE: the whole run under module 14's profiler ------------------------------------
+
+/// Profiles from its creation until the program exits, then writes the Chrome trace. At most
+/// kTraceEvents events are kept (a long run would write gigabytes); later ones are not
+/// recorded and their time counts in the enclosing recorded scope.
+class RunTrace {
+public:
+    static constexpr size_t kTraceEvents = 500000;
+    explicit RunTrace(std::string path)
+        : path_(std::move(path)), profiler_(tinytorch::profiler::ProfilerOptions{true, true, true, true, kTraceEvents}) {}
+    ~RunTrace() {
+        try {
+            profiler_.stop();
+            profiler_.export_chrome_trace(path_);
+            std::printf("trace: %s (%zu events%s; open it in https://ui.perfetto.dev)\n", path_.c_str(),
+                        profiler_.events().size(), profiler_.dropped_events() ? ", the first only" : "");
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "trace: could not write %s: %s\n", path_.c_str(), e.what());
+        }
+    }
+
+private:
+    std::string path_;
+    tinytorch::profiler::Profiler profiler_;
+};
+
+/// Start the run's trace (once); it is written when the program exits.
+inline void start_trace(const std::string& path) {
+    static std::unique_ptr<RunTrace> trace;
+    if (!trace) trace = std::make_unique<RunTrace>(path);
+}
+
 /// --help was asked for: parse_flag_list stops and parse_flags prints the usage.
 struct HelpRequested {};
 
@@ -114,12 +150,14 @@ inline Flags parse_flag_list(const std::vector<std::string>& args, const std::st
             f.out_dir = need_value(i); ++i;
         } else if (a == "--quick") {
             f.quick = true;
+        } else if (a == "--trace") {
+            f.trace = need_value(i); ++i;
         } else if (a.rfind("--", 0) == 0 &&
                    std::find(allowed_extra.begin(), allowed_extra.end(), a.substr(2)) != allowed_extra.end()) {
             bool is_switch = i + 1 >= n || args[i + 1].rfind("--", 0) == 0;
             f.extra[a.substr(2)] = is_switch ? "1" : args[++i];
         } else {
-            std::string known = "--epochs --seed --data-dir --out --quick --help";
+            std::string known = "--epochs --seed --data-dir --out --quick --trace --help";
             for (const std::string& k : allowed_extra) known += " --" + k;
             throw tinytorch::ValueError(fmt(name, ": unknown argument '", a.substr(0, 40), "', expected one of: ",
                                             known, "; hint: try --help"));
@@ -160,7 +198,8 @@ inline Flags parse_flags(int argc, char** argv, const std::string& name, const s
     } catch (const HelpRequested&) {
         std::printf("%s\n\ncommon flags:\n  --epochs N      training epochs\n  --seed S        random seed (default 42)\n"
                     "  --data-dir DIR  dataset directory (default: $TINYTORCH_DATA_DIR, else datasets/, else ../shared/datasets)\n"
-                    "  --quick         a seconds-long smoke run\n  --out DIR       where to write run.json and curve.svg\n",
+                    "  --quick         a seconds-long smoke run\n  --out DIR       where to write run.json and curve.svg\n"
+                    "  --trace FILE    profile the run and write a Chrome trace (open it in ui.perfetto.dev)\n",
                     usage.c_str());
         std::exit(0);
     } catch (const tinytorch::ValueError& e) {
@@ -171,6 +210,7 @@ inline Flags parse_flags(int argc, char** argv, const std::string& name, const s
     f.data_dir_given = !f.data_dir.empty() || (env && *env);
     if (f.data_dir.empty()) f.data_dir = env && *env ? env : std::string(TINYTORCH_SOURCE_DIR) + "/datasets";
     if (f.out_dir.empty()) f.out_dir = "runs/" + name;
+    if (!f.trace.empty()) start_trace(f.trace);
     return f;
 }
 
@@ -285,7 +325,8 @@ inline std::string json_string(const std::string& s) {
     return out + "\"";
 }
 
-/// Writes <out_dir>/run.json: what ran, with which flags, the per-epoch curves and results.
+/// Writes <out_dir>/run.json: what ran, with which flags, on which machine (module 19's
+/// environment record: CPU, ISA, compiler, threads, BLAS, load), the per-epoch curves and results.
 inline std::string write_run_record(const std::string& out_dir, const std::string& milestone, const Flags& flags,
                                     const std::vector<Series>& curves,
                                     const std::vector<std::pair<std::string, double>>& results,
@@ -299,7 +340,8 @@ inline std::string write_run_record(const std::string& out_dir, const std::strin
     o << "{\n  \"milestone\": " << json_string(milestone) << ",\n  \"date\": " << json_string(date)
       << ",\n  \"flags\": {\"epochs\": " << flags.epochs << ", \"seed\": " << flags.seed
       << ", \"quick\": " << (flags.quick ? "true" : "false") << ", \"data_dir\": " << json_string(flags.data_dir)
-      << "},\n  \"threads\": " << tinytorch::get_num_threads() << ",\n  \"results\": {";
+      << "},\n  \"threads\": " << tinytorch::get_num_threads()
+      << ",\n  \"environment\": " << tinytorch::benchmark::capture_environment().to_json(2) << ",\n  \"results\": {";
     for (size_t i = 0; i < results.size(); ++i)
         o << (i ? ", " : "") << json_string(results[i].first) << ": " << json_number(results[i].second);
     o << "},\n  \"notes\": {";

@@ -11,47 +11,27 @@
 // Build and run:  cmake --build build/dev --target analysis_01_tensor && build/dev/bin/analysis_01_tensor
 #include <Eigen/Core>
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "tinytorch/benchmarking/harness.hpp"  // module 19's timer (ready-made)
 #include "tinytorch/tensor/tensor.hpp"
 
 using namespace tinytorch;
-using Clock = std::chrono::steady_clock;
+namespace bm = tinytorch::benchmark;
 
 namespace {
 
 /// Something the optimiser cannot see through, so measured work is not thrown away.
 volatile double g_sink = 0;
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+/// Median seconds per call of f (module 19's harness: warm-up, calibrated repeats).
+double median_seconds(const std::function<void()>& f, int repeats = 5) { return bm::seconds_per_call(f, repeats); }
 
-/// Median wall time in seconds of f(): an optional warm-up call, then at least `min_runs` timed
-/// runs, more while the total stays under `budget` seconds (at most 25). Runs of a second or so
-/// need no warm-up (the first microseconds of cold caches do not show) and few repeats.
-double median_seconds(const std::function<void()>& f, int min_runs = 3, double budget = 0.3, bool warmup = true) {
-    if (warmup) f();
-    std::vector<double> runs;
-    auto start = Clock::now();
-    while (static_cast<int>(runs.size()) < min_runs || (runs.size() < 25 && seconds_since(start) < budget)) {
-        auto t0 = Clock::now();
-        f();
-        runs.push_back(seconds_since(t0));
-    }
-    std::sort(runs.begin(), runs.end());
-    return runs[runs.size() / 2];
-}
-
-/// Nanoseconds per call of a cheap operation: time batches of `reps` calls, take the median batch.
-double ns_per_call(const std::function<void()>& f, int reps) {
-    double s = median_seconds([&] {
-        for (int i = 0; i < reps; ++i) f();
-    });
-    return s * 1e9 / reps;
-}
+/// Nanoseconds per call (calibration batches cheap calls, so the clock's cost disappears).
+double ns_per_call(const std::function<void()>& f) { return bm::seconds_per_call(f) * 1e9; }
 
 /// Heap bytes of a shared_ptr control block made by make_shared (two reference counts + vtable).
 constexpr size_t kControlBlock = 16;
@@ -133,11 +113,11 @@ void traversal_table() {
     const double bytes = double(n * n * 4);
     struct Row { const char* what; double s; };
     std::vector<Row> rows;  // x was just written by rand(): its pages are warm already
-    rows.push_back({"plain loop over x     (rows, stride 1)", median_seconds([&] { g_sink = sum_in_logical_order(x); }, 3, 0.3, false)});
-    rows.push_back({"plain loop over x.t() (columns, stride 4096)", median_seconds([&] { g_sink = sum_in_logical_order(xt); }, 2, 0.0, false)});
-    rows.push_back({"x.sum()     (contiguous: one SIMD pass)", median_seconds([&] { g_sink = x.sum().item(); }, 3, 0.3, false)});
-    rows.push_back({"x.t().sum() (all dims: walks x's memory order)", median_seconds([&] { g_sink = xt.sum().item(); }, 3, 0.3, false)});
-    rows.push_back({"x.t().sum(1) (= x.sum(0): copies x.t() first)", median_seconds([&] { g_sink = xt.sum(1).data_ptr()[0]; }, 2, 0.0, false)});
+    rows.push_back({"plain loop over x     (rows, stride 1)", median_seconds([&] { g_sink = sum_in_logical_order(x); })});
+    rows.push_back({"plain loop over x.t() (columns, stride 4096)", median_seconds([&] { g_sink = sum_in_logical_order(xt); }, 3)});
+    rows.push_back({"x.sum()     (contiguous: one SIMD pass)", median_seconds([&] { g_sink = x.sum().item(); })});
+    rows.push_back({"x.t().sum() (all dims: walks x's memory order)", median_seconds([&] { g_sink = xt.sum().item(); })});
+    rows.push_back({"x.t().sum(1) (= x.sum(0): copies x.t() first)", median_seconds([&] { g_sink = xt.sum(1).data_ptr()[0]; }, 3)});
     std::printf("   %-44s %10s %10s %9s\n", "what", "ms", "GB/s read", "vs best");
     double best = rows[0].s;
     for (const Row& r : rows) best = std::min(best, r.s);
@@ -179,13 +159,13 @@ void matmul_table() {
         auto gf = [&](double s) { return s > 0 ? flops / s / 1e9 : 0.0; };
         double naive = 0, raw = 0;
         if (n <= 256) {  // the naive loops take seconds beyond this
-            naive = median_seconds([&] { g_sink = detail::matmul_naive(a, b).data_ptr()[0]; }, 1, 0.3, n < 256);
-            raw = median_seconds([&] { g_sink = matmul_raw_loops(a, b).data_ptr()[0]; }, 1, 0.3, n < 256);
+            naive = median_seconds([&] { g_sink = detail::matmul_naive(a, b).data_ptr()[0]; }, 1);
+            raw = median_seconds([&] { g_sink = matmul_raw_loops(a, b).data_ptr()[0]; }, 1);
         }
         set_num_threads(1);
-        double one = median_seconds([&] { g_sink = a.matmul(b).data_ptr()[0]; }, 3, 0.2);
+        double one = median_seconds([&] { g_sink = a.matmul(b).data_ptr()[0]; });
         set_num_threads(threads);
-        double fast = median_seconds([&] { g_sink = a.matmul(b).data_ptr()[0]; }, 3, 0.2);
+        double fast = median_seconds([&] { g_sink = a.matmul(b).data_ptr()[0]; });
         char naive_s[32] = "-", raw_s[32] = "-", ratio_s[32] = "-";
         if (n <= 256) {
             std::snprintf(naive_s, sizeof naive_s, "%.3f", gf(naive));
@@ -213,15 +193,15 @@ void view_vs_copy_table() {
     Tensor xt = x.t();
     struct Row { const char* what; const char* kind; double ns; };
     std::vector<Row> rows = {
-        {"x.t()", "view", ns_per_call([&] { g_sink = double(x.t().stride(0)); }, 20000)},
-        {"x.transpose(0, 1)", "view", ns_per_call([&] { g_sink = double(x.transpose(0, 1).stride(0)); }, 20000)},
-        {"x.reshape({-1})", "view", ns_per_call([&] { g_sink = double(x.reshape({-1}).numel()); }, 20000)},
-        {"x[5]  (select)", "view", ns_per_call([&] { g_sink = double(x[5].storage_offset()); }, 20000)},
-        {"x.slice(1, 0, 512)", "view", ns_per_call([&] { g_sink = double(x.slice(1, 0, 512).numel()); }, 20000)},
-        {"x.contiguous() (already contiguous)", "no-op", ns_per_call([&] { g_sink = double(x.contiguous().numel()); }, 20000)},
-        {"x.clone()", "copy", ns_per_call([&] { g_sink = x.clone().data_ptr()[3]; }, 20)},
-        {"x.t().contiguous()", "copy", ns_per_call([&] { g_sink = xt.contiguous().data_ptr()[3]; }, 3)},
-        {"x.t().reshape({-1})", "copy", ns_per_call([&] { g_sink = xt.reshape({-1}).data_ptr()[3]; }, 3)},
+        {"x.t()", "view", ns_per_call([&] { g_sink = double(x.t().stride(0)); })},
+        {"x.transpose(0, 1)", "view", ns_per_call([&] { g_sink = double(x.transpose(0, 1).stride(0)); })},
+        {"x.reshape({-1})", "view", ns_per_call([&] { g_sink = double(x.reshape({-1}).numel()); })},
+        {"x[5]  (select)", "view", ns_per_call([&] { g_sink = double(x[5].storage_offset()); })},
+        {"x.slice(1, 0, 512)", "view", ns_per_call([&] { g_sink = double(x.slice(1, 0, 512).numel()); })},
+        {"x.contiguous() (already contiguous)", "no-op", ns_per_call([&] { g_sink = double(x.contiguous().numel()); })},
+        {"x.clone()", "copy", ns_per_call([&] { g_sink = x.clone().data_ptr()[3]; })},
+        {"x.t().contiguous()", "copy", ns_per_call([&] { g_sink = xt.contiguous().data_ptr()[3]; })},
+        {"x.t().reshape({-1})", "copy", ns_per_call([&] { g_sink = xt.reshape({-1}).data_ptr()[3]; })},
     };
     std::printf("   %-38s %6s %14s %12s\n", "operation", "kind", "ns per call", "GB/s moved");
     for (const Row& r : rows) {
@@ -237,7 +217,7 @@ void view_vs_copy_table() {
 }  // namespace
 
 int main() {
-    auto t0 = Clock::now();
+    const double t0 = bm::steady_seconds();
     std::printf("TinyTorch C++ · module 01 · tensor analysis\n");
     std::printf("threads: TinyTorch kernels and GEMM %d; GEMM kernel: %s; Eigen SIMD: %s\n\n", get_num_threads(),
 #if TINYTORCH_HAS_OPENBLAS
@@ -250,6 +230,6 @@ int main() {
     traversal_table();
     matmul_table();
     view_vs_copy_table();
-    std::printf("total time %.1f s\n", seconds_since(t0));
+    std::printf("total time %.1f s\n", bm::steady_seconds() - t0);
     return 0;
 }

@@ -10,7 +10,6 @@
 #include <time.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -21,29 +20,14 @@
 #include <vector>
 
 #include "tinytorch/activations/activations.hpp"
+#include "tinytorch/benchmarking/harness.hpp"  // module 19's timer (ready-made)
 
 using namespace tinytorch;
-using Clock = std::chrono::steady_clock;
 
-/// CPU time of this thread in ms: unlike wall time, other programs on a busy machine do not inflate it.
-double thread_cpu_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/// Median CPU time of f() in ms (single-threaded): one warm-up call, then 3..25 runs for ~0.15 s.
+/// Median CPU time of f() in ms (single-threaded), by module 19's harness with the thread's CPU
+/// clock: unlike wall time, other programs on a busy machine do not inflate it.
 double time_ms(const std::function<void()>& f) {
-    f();
-    std::vector<double> runs;
-    auto start = Clock::now();
-    while (runs.size() < 3 || (runs.size() < 25 && std::chrono::duration<double>(Clock::now() - start).count() < 0.15)) {
-        const double t0 = thread_cpu_ms();
-        f();
-        runs.push_back(thread_cpu_ms() - t0);
-    }
-    std::sort(runs.begin(), runs.end());
-    return runs[runs.size() / 2];
+    return tinytorch::benchmark::seconds_per_call(f, 5, 0.02, 0.0, tinytorch::benchmark::thread_cpu_seconds) * 1e3;
 }
 
 /// Bytes of every tensor the autograd graph behind `out` references (inputs and saved tensors of

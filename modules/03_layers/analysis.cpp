@@ -8,34 +8,23 @@
 //   4. what recording the graph adds to a forward pass (grad mode on vs off).
 // Build: cmake --build <build> --target analysis_03_layers; run: <build>/bin/analysis_03_layers
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <functional>
 
+#include "tinytorch/benchmarking/harness.hpp"  // module 19's timer (ready-made)
 #include "tinytorch/layers/layers.hpp"
 
 using namespace tinytorch;
 
 namespace {
-/// Seconds per call of f, as the fastest of several rounds (the least disturbed by other programs
-/// sharing the CPU); each round repeats f until it lasts a millisecond, rounds run for `budget` seconds.
+/// Seconds per call of f: the fastest of module 19's calibrated repeats (the one least disturbed
+/// by other programs sharing the CPU; the harness warms up and batches short calls).
 double seconds_per_call(const std::function<void()>& f, double budget = 0.1) {
-    using clock = std::chrono::steady_clock;
-    auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
-    f();  // warm-up: first-touch page faults, caches
-    int per_round = 1;
-    for (;; per_round *= 2) {
-        auto t = clock::now();
-        for (int i = 0; i < per_round; ++i) f();
-        if (since(t) >= 1e-3 || per_round >= (1 << 20)) break;
-    }
-    double best = 1e30;
-    for (auto start = clock::now(); since(start) < budget;) {
-        auto t = clock::now();
-        for (int i = 0; i < per_round; ++i) f();
-        best = std::min(best, since(t) / per_round);
-    }
-    return best;
+    tinytorch::benchmark::BenchmarkOptions o;
+    o.warmup_seconds = budget / 20;
+    o.repeat_seconds = budget / 20;
+    o.repeats = 15;
+    return tinytorch::benchmark::collect("", f, o).min_s();
 }
 
 int64_t count_parameters(const nn::Module& m) {

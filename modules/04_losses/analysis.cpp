@@ -11,7 +11,6 @@
 #include <time.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -19,32 +18,17 @@
 #include <string>
 #include <vector>
 
+#include "tinytorch/benchmarking/harness.hpp"  // module 19's timer (ready-made)
 #include "tinytorch/losses/losses.hpp"
 
 using namespace tinytorch;
 namespace F = tinytorch::nn::functional;
 using nn::Reduction;
-using Clock = std::chrono::steady_clock;
 
-/// CPU time of this thread in ms: other programs on a busy machine do not inflate it.
-double thread_cpu_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/// Median CPU time of f() in ms: one warm-up call, then 3..30 runs for ~0.1 s.
+/// Median CPU time of f() in ms, by module 19's harness with the thread's CPU clock: other
+/// programs on a busy machine do not inflate it.
 double time_ms(const std::function<void()>& f) {
-    f();
-    std::vector<double> runs;
-    auto start = Clock::now();
-    while (runs.size() < 3 || (runs.size() < 30 && std::chrono::duration<double>(Clock::now() - start).count() < 0.1)) {
-        const double t0 = thread_cpu_ms();
-        f();
-        runs.push_back(thread_cpu_ms() - t0);
-    }
-    std::sort(runs.begin(), runs.end());
-    return runs[runs.size() / 2];
+    return tinytorch::benchmark::seconds_per_call(f, 5, 0.02, 0.0, tinytorch::benchmark::thread_cpu_seconds) * 1e3;
 }
 
 /// Bytes of the non-leaf tensors and saved tensors the autograd graph behind `out` references:

@@ -9,31 +9,21 @@
 //   4. reading IDX files (embedded digits; MNIST too when the data directory has it);
 //   5. the cost of augmentation per batch.
 // Build: cmake --build <build> --target analysis_05_dataloader; run: <build>/bin/analysis_05_dataloader
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <string>
 
+#include "tinytorch/benchmarking/harness.hpp"  // module 19's timer (ready-made)
 #include "tinytorch/dataloader/dataloader.hpp"
 
 using namespace tinytorch;
 namespace T = tinytorch::data::transforms;
 
 namespace {
-/// Seconds per call of f: repeats until at least `min_seconds` have passed (after one warm-up call).
-double seconds_per_call(const std::function<void()>& f, double min_seconds = 0.15) {
-    using clock = std::chrono::steady_clock;
-    f();
-    int reps = 0;
-    auto start = clock::now();
-    double elapsed = 0.0;
-    do {
-        f();
-        ++reps;
-        elapsed = std::chrono::duration<double>(clock::now() - start).count();
-    } while (elapsed < min_seconds);
-    return elapsed / reps;
+/// Seconds per call of f: the median of module 19's calibrated repeats (about `budget` seconds).
+double seconds_per_call(const std::function<void()>& f, double budget = 0.15) {
+    return tinytorch::benchmark::seconds_per_call(f, 5, budget / 6);
 }
 
 /// One full epoch; returns the number of samples seen (so the work cannot be optimised away).

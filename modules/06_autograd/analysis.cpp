@@ -7,7 +7,6 @@
 //      engine, for y = y + y chains of length 5..20;
 //   4. the matmul backward fast path for a shared weight vs the general batched rule.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "tinytorch/autograd/autograd.hpp"
+#include "tinytorch/benchmarking/harness.hpp"  // module 19's timer (ready-made)
 #include "tinytorch/activations/activations.hpp"
 #include "tinytorch/losses/losses.hpp"
 
@@ -22,21 +22,16 @@ using namespace tinytorch;
 
 namespace {
 
-double seconds_now() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-/// Best (minimum) wall time of `reps` runs of f after one warm-up run. The minimum, not the
-/// median: on a shared machine the other runs measure the neighbours, not our code.
+/// Best (minimum) seconds per call of f over `reps` of module 19's calibrated repeats (after its
+/// warm-up). The minimum, not the median: on a shared machine the other repeats measure the
+/// neighbours, not our code.
 double best_time(int reps, const std::function<void()>& f) {
-    f();
-    double best = 1e30;
-    for (int i = 0; i < reps; ++i) {
-        double start = seconds_now();
-        f();
-        best = std::min(best, seconds_now() - start);
-    }
-    return best;
+    tinytorch::benchmark::BenchmarkOptions o;
+    o.warmup_seconds = 0;
+    o.min_warmup_calls = 1;
+    o.repeat_seconds = 2e-3;
+    o.repeats = reps;
+    return tinytorch::benchmark::collect("", f, o).min_s();
 }
 
 struct GraphSize {
@@ -107,19 +102,19 @@ int main(int argc, char** argv) {
     // slows all three alike; the best of each is reported.
     std::vector<double> fwd, bwd, fwd_nograd;
     for (int rep = 0; rep < 25; ++rep) {
-        double start = seconds_now();
+        double start = tinytorch::benchmark::steady_seconds();
         Tensor loss = forward();
-        fwd.push_back(seconds_now() - start);
-        start = seconds_now();
+        fwd.push_back(tinytorch::benchmark::steady_seconds() - start);
+        start = tinytorch::benchmark::steady_seconds();
         loss.backward();
-        bwd.push_back(seconds_now() - start);
+        bwd.push_back(tinytorch::benchmark::steady_seconds() - start);
         for (Tensor* p : {&w1, &b1, &w2, &b2}) p->zero_grad();
-        start = seconds_now();
+        start = tinytorch::benchmark::steady_seconds();
         {
             NoGradGuard guard;
             forward();
         }
-        fwd_nograd.push_back(seconds_now() - start);
+        fwd_nograd.push_back(tinytorch::benchmark::steady_seconds() - start);
     }
     auto best = [](const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); };
     const double t_fwd = best(fwd), t_bwd = best(bwd), t_fwd_nograd = best(fwd_nograd);
@@ -164,15 +159,15 @@ int main(int argc, char** argv) {
         for (int i = 0; i < L; ++i) y = y + y;
         int64_t calls = 0;
         Tensor naive_grad;
-        double start = seconds_now();
+        double start = tinytorch::benchmark::steady_seconds();
         {
             NoGradGuard guard;
             recursive_backward(y, ones({1}), calls, naive_grad);
         }
-        double t_naive = seconds_now() - start;
-        start = seconds_now();
+        double t_naive = tinytorch::benchmark::steady_seconds() - start;
+        start = tinytorch::benchmark::steady_seconds();
         y.backward();
-        double t_engine = seconds_now() - start;
+        double t_engine = tinytorch::benchmark::steady_seconds() - start;
         std::printf("   %4d %14.0f %14lld %12.3f %12lld %12.3f\n", L, naive_grad.item(), (long long)calls,
                     t_naive * 1e3, (long long)autograd::last_backward_stats().rule_calls, t_engine * 1e3);
     }

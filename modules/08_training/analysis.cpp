@@ -3,16 +3,18 @@
 //   2. one training step split into forward / backward / optimizer step, for batch sizes 32..512
 //   3. evaluation with and without NoGradGuard
 //   4. checkpoint size and save/load time
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 
+#include "tinytorch/benchmarking/harness.hpp"  // module 19's timer and clock (ready-made)
 #include "tinytorch/training/training.hpp"
 
 using namespace tinytorch;
-using Clock = std::chrono::steady_clock;
+namespace bm = tinytorch::benchmark;
 
-static double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+/// Milliseconds since `t0` (a bm::steady_seconds() reading): for the phases inside one step,
+/// which a whole-call harness cannot split.
+static double ms_since(double t0) { return (bm::steady_seconds() - t0) * 1e3; }
 
 static std::shared_ptr<nn::Sequential> mlp() {
     return std::make_shared<nn::Sequential>(nn::Linear(784, 256), nn::ReLU(), nn::Linear(256, 128), nn::ReLU(),
@@ -70,18 +72,18 @@ int main() {
         std::vector<double> f, b, s;
         for (int it = 0; it < 23; ++it) {
             sgd.zero_grad();
-            auto t0 = Clock::now();
+            double t0 = bm::steady_seconds();
             Tensor loss = ce(net->forward(x), y);
             double tf = ms_since(t0);
-            t0 = Clock::now();
+            t0 = bm::steady_seconds();
             loss.backward();
             double tb = ms_since(t0);
-            t0 = Clock::now();
+            t0 = bm::steady_seconds();
             sgd.step();
             double ts = ms_since(t0);
             if (it >= 3) { f.push_back(tf); b.push_back(tb); s.push_back(ts); }
         }
-        auto median = [](std::vector<double> v) { std::sort(v.begin(), v.end()); return v[v.size() / 2]; };
+        auto median = [](std::vector<double> v) { return bm::Samples{"", 1, 0, 0, std::move(v), {}}.median_s(); };
         double mf = median(f), mb = median(b), ms = median(s);
         std::printf("  %6lld %12.3f %12.3f %12.3f %14.0f\n", static_cast<long long>(batch), mf, mb, ms,
                     static_cast<double>(batch) / ((mf + mb + ms) / 1000.0));
@@ -91,20 +93,15 @@ int main() {
     {
         auto net = mlp();
         Tensor x = randn({1024, 784});
-        auto time_it = [&](bool no_grad) {
-            std::vector<double> t;
-            for (int it = 0; it < 10; ++it) {
-                auto t0 = Clock::now();
-                if (no_grad) {
-                    autograd::NoGradGuard g;
-                    (void)net->forward(x);
-                } else {
-                    (void)net->forward(x);
-                }
-                t.push_back(ms_since(t0));
-            }
-            std::sort(t.begin(), t.end());
-            return t[t.size() / 2];
+        auto time_it = [&](bool no_grad) {  // median ms of module 19's calibrated repeats
+            return bm::seconds_per_call([&] {
+                       if (no_grad) {
+                           autograd::NoGradGuard g;
+                           (void)net->forward(x);
+                       } else {
+                           (void)net->forward(x);
+                       }
+                   }) * 1e3;
         };
         double with_graph = time_it(false), without = time_it(true);
         std::printf("\n3. Forward of 1024 samples: with graph %.3f ms, under NoGradGuard %.3f ms\n", with_graph, without);
@@ -123,13 +120,13 @@ int main() {
         adam.step();
         std::string dir = (std::filesystem::temp_directory_path() / "tinytorch_analysis_08").string();
         std::filesystem::create_directories(dir);
-        auto t0 = Clock::now();
+        double t0 = bm::steady_seconds();
         train::save_weights(*net, dir + "/w.safetensors");
         double tw = ms_since(t0);
-        t0 = Clock::now();
+        t0 = bm::steady_seconds();
         train::save_checkpoint(trainer, dir + "/c.safetensors");
         double tc = ms_since(t0);
-        t0 = Clock::now();
+        t0 = bm::steady_seconds();
         train::load_checkpoint(trainer, dir + "/c.safetensors");
         double tl = ms_since(t0);
         auto kb = [](const std::string& p) { return static_cast<double>(std::filesystem::file_size(p)) / 1024.0; };

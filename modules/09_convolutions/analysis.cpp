@@ -8,32 +8,31 @@
 //   5. BatchNorm2d: the fused kernel against the reference built from tensor ops
 //   6. a whole forward + backward of both networks at batch 64: images per second
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "tinytorch/benchmarking/harness.hpp"  // module 19's timer and clock (ready-made)
 #include "tinytorch/convolutions/convolutions.hpp"
 
 using namespace tinytorch;
-using Clock = std::chrono::steady_clock;
+namespace bm = tinytorch::benchmark;
 
 namespace {
 
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+/// Milliseconds since `t0` (a bm::steady_seconds() reading).
+double ms_since(double t0) { return (bm::steady_seconds() - t0) * 1e3; }
 
-/// Best (shortest) time of `repeats` runs of f after one warm-up run, in milliseconds. On a
-/// shared machine other programs only ever add time, so the best run is the fairest estimate.
+/// Best (shortest) time in ms of `repeats` of module 19's calibrated repeats. On a shared machine
+/// other programs only ever add time, so the best repeat is the fairest estimate.
 template <typename F>
 double best_ms(int repeats, F&& f) {
-    f();
-    double best = 1e300;
-    for (int i = 0; i < repeats; ++i) {
-        auto t0 = Clock::now();
-        f();
-        best = std::min(best, ms_since(t0));
-    }
-    return best;
+    bm::BenchmarkOptions o;
+    o.warmup_seconds = 0;
+    o.min_warmup_calls = 1;
+    o.repeat_seconds = 2e-3;
+    o.repeats = repeats;
+    return bm::collect("", std::function<void()>([&] { f(); }), o).min_s() * 1e3;
 }
 
 /// Best time of `repeats` runs of backward alone: each run first builds its graph (not timed).
@@ -42,7 +41,7 @@ double best_backward_ms(int repeats, Forward&& forward, const Tensor& grad) {
     double best = 1e300;
     for (int i = 0; i <= repeats; ++i) {  // run 0 is the warm-up
         Tensor y = forward();
-        auto t0 = Clock::now();
+        const double t0 = bm::steady_seconds();  // the graph is built outside the timed part
         y.backward(grad);
         if (i > 0) best = std::min(best, ms_since(t0));
     }

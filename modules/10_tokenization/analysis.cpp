@@ -11,7 +11,6 @@
 // Corpus: Tiny Shakespeare when the data directory has it (./tito data fetch tinyshakespeare, or
 // ../shared/datasets), else a paragraph embedded here (much too small to learn a real vocabulary).
 // Build: cmake --build <build> --target analysis_10_tokenization; run: <build>/bin/analysis_10_tokenization
-#include <chrono>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -19,24 +18,15 @@
 #include <vector>
 
 #include "tinytorch/dataloader/data_dir.hpp"  // find_dataset: where the data lives (given, no module-05 work needed)
+#include "tinytorch/benchmarking/harness.hpp"  // module 19's timer and clock (ready-made)
 #include "tinytorch/tokenization/tokenization.hpp"
 
 using namespace tinytorch;
 
 namespace {
-/// Seconds per call of f: repeats until at least `min_seconds` have passed (after one warm-up call).
-double seconds_per_call(const std::function<void()>& f, double min_seconds = 0.1) {
-    using clock = std::chrono::steady_clock;
-    f();
-    int reps = 0;
-    auto start = clock::now();
-    double elapsed = 0.0;
-    do {
-        f();
-        ++reps;
-        elapsed = std::chrono::duration<double>(clock::now() - start).count();
-    } while (elapsed < min_seconds);
-    return elapsed / reps;
+/// Seconds per call of f: the median of module 19's calibrated repeats (about `budget` seconds).
+double seconds_per_call(const std::function<void()>& f, double budget = 0.1) {
+    return tinytorch::benchmark::seconds_per_call(f, 5, budget / 6);
 }
 
 const char* kEmbedded =
@@ -81,16 +71,15 @@ int main() {
     // ---- build the tokenizers -----------------------------------------------------------------------
     std::vector<Row> rows;
     {
-        auto start = std::chrono::steady_clock::now();
+        const double start = tinytorch::benchmark::steady_seconds();  // training runs once: one timing
         auto chars = std::make_unique<text::CharTokenizer>(corpus);  // every character of the corpus: no <unk> later
-        rows.push_back({"char", std::move(chars),
-                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+        rows.push_back({"char", std::move(chars), tinytorch::benchmark::steady_seconds() - start});
     }
     for (int64_t vocab : {256, 512, 1024, 2048}) {
         auto bpe = std::make_unique<text::BPETokenizer>();
-        auto start = std::chrono::steady_clock::now();
+        const double start = tinytorch::benchmark::steady_seconds();
         bpe->train(train_text, vocab);
-        double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double t = tinytorch::benchmark::steady_seconds() - start;
         rows.push_back({"BPE " + std::to_string(vocab), std::move(bpe), t});
     }
 

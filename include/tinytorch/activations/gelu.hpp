@@ -28,6 +28,7 @@ inline int64_t gelu_mode(std::string_view approximate, const char* op = "gelu") 
 ///   approximate "tanh": 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
 /// Records "gelu": inputs {x}, ints {0 for "none", 1 for "tanh"}.
 inline Tensor gelu(const Tensor& x, std::string_view approximate = "none") {
+    TINYTORCH_RECORD_OP("gelu", x);
     // BEGIN SOLUTION: gelu (§4)
     const int64_t mode = detail::gelu_mode(approximate);
     Tensor out;
@@ -73,7 +74,7 @@ private:
 class GELU {
 public:
     explicit GELU(std::string approximate = "none") : approximate_(std::move(approximate)) {
-        detail::gelu_mode(approximate_, "GELU");  // a typo fails here, not at the first forward
+        tinytorch::detail::gelu_mode(approximate_, "GELU");  // a typo fails here, not at the first forward
     }
     explicit GELU(const GELUOptions& options) : GELU(options.approximate()) {}
     Tensor forward(const Tensor& x) const { return gelu(x, approximate_); }

@@ -21,6 +21,7 @@ inline Tensor log_softmax_naive(const Tensor& x, int64_t dim) {
 /// log_softmax(x, dim)_i = x_i - log Σ_j e^{x_j} along `dim`; finite for any finite input.
 /// shape: any -> same.  Records "log_softmax": inputs {x}, saved {out}, ints {dim (normalised)}.
 inline Tensor log_softmax(const Tensor& x, int64_t dim) {
+    TINYTORCH_RECORD_OP("log_softmax", x);
     // BEGIN SOLUTION: log_softmax (§6)
     const int64_t d = normalize_dim(dim, x.dim(), "log_softmax");
     Tensor out = detail::softmax_forward(x, d, /*log=*/true);

@@ -10,6 +10,7 @@ namespace tinytorch {
 /// relu(x) = max(x, 0), element-wise (NaN stays NaN).   shape: any -> same
 /// Records "relu": inputs {x}, saved {out}.
 inline Tensor relu(const Tensor& x) {
+    TINYTORCH_RECORD_OP("relu", x);
     // BEGIN SOLUTION: relu (§1)
     // `v < 0 ? 0 : v` rather than `v > 0 ? v : 0`: a NaN fails both tests and must come out NaN.
     Tensor out = detail::map_unary(x, [](float v) { return v < 0.0f ? 0.0f : v; });

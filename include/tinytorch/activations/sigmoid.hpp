@@ -14,6 +14,7 @@ namespace tinytorch {
 /// results below 1.2e-38, i.e. x < -87.3, flush to 0).
 /// shape: any -> same.  Records "sigmoid": inputs {x}, saved {out}.
 inline Tensor sigmoid(const Tensor& x) {
+    TINYTORCH_RECORD_OP("sigmoid", x);
     // BEGIN SOLUTION: sigmoid (§2)
     // The trick: e^-x overflows for x < -88.7. Clamp x at -88 first: σ(-88) ≈ 6e-39 is already below
     // the smallest normal float, so the clamp changes nothing float32 can hold; results under 1.2e-38

@@ -118,6 +118,7 @@ inline Tensor softmax_forward(const Tensor& x, int64_t d, bool log) {
 /// sums to 1. Stable for any finite input.   shape: any -> same
 /// Records "softmax": inputs {x}, saved {out}, ints {dim (normalised)}.
 inline Tensor softmax(const Tensor& x, int64_t dim) {
+    TINYTORCH_RECORD_OP("softmax", x);
     // BEGIN SOLUTION: softmax (§6)
     const int64_t d = normalize_dim(dim, x.dim(), "softmax");
     Tensor out = detail::softmax_forward(x, d, /*log=*/false);

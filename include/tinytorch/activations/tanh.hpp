@@ -12,6 +12,7 @@ namespace tinytorch {
 /// tanh(x) = (e^x - e^-x) / (e^x + e^-x) = 2·sigmoid(2x) - 1, element-wise, in [-1, 1].
 /// shape: any -> same.  Records "tanh": inputs {x}, saved {out}.
 inline Tensor tanh(const Tensor& x) {
+    TINYTORCH_RECORD_OP("tanh", x);
     // BEGIN SOLUTION: tanh (§3)
     // A library tanh saturates to ±1 without overflowing (the textbook quotient above would compute
     // inf / inf = NaN for |x| > 88); the SIMD one does so 8 floats at a time.

@@ -94,6 +94,7 @@ inline uint64_t int_to_seed(int64_t bits) {
 inline Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
                                            const Tensor& attn_mask = {}, double dropout_p = 0.0, bool is_causal = false,
                                            std::optional<double> scale = std::nullopt) {
+    TINYTORCH_RECORD_OP("scaled_dot_product_attention", query, key, value);
     const char* op = "scaled_dot_product_attention";
     const detail::AttentionGeometry g = detail::attention_geometry(query, key, value, op);
     const Tensor mask = detail::additive_attention_mask(attn_mask, g, is_causal, op);

@@ -37,6 +37,7 @@ inline void check_adaptive(const char* op, const Tensor& input, IntPair output_s
 
 /// Adaptive average pooling to output_size (oh, ow): [N, C, H, W] -> [N, C, oh, ow].
 inline Tensor adaptive_avg_pool2d(const Tensor& input, IntPair output_size) {
+    RecordScope scope("adaptive_avg_pool2d", input);
     detail::check_adaptive("adaptive_avg_pool2d", input, output_size);
     const int64_t planes = input.size(0) * input.size(1), H = input.size(2), W = input.size(3);
     const int64_t oh = output_size.h, ow = output_size.w;
@@ -58,6 +59,7 @@ inline Tensor adaptive_avg_pool2d(const Tensor& input, IntPair output_size) {
         }
     // END SOLUTION
     if (autograd::wants_grad(input)) autograd::record(out, "adaptive_avg_pool2d", {input}, {}, {oh, ow});
+    scope.set_output(out);
     return out;
 }
 

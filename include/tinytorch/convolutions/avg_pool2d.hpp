@@ -40,6 +40,7 @@ inline AvgWindow avg_window(const Pool2dGeometry& g, int64_t oy, int64_t ox, boo
 /// Average pooling: [N, C, H, W] -> [N, C, Ho, Wo].
 inline Tensor avg_pool2d(const Tensor& input, IntPair kernel_size, IntPair stride, IntPair padding = 0,
                          bool count_include_pad = true) {
+    RecordScope scope("avg_pool2d", input);
     const detail::Pool2dGeometry g = detail::pool2d_geometry("avg_pool2d", input, kernel_size, stride, padding);
     const Tensor x = input.detach().contiguous();
     Tensor out = empty({g.N, g.C, g.Ho, g.Wo});
@@ -65,6 +66,7 @@ inline Tensor avg_pool2d(const Tensor& input, IntPair kernel_size, IntPair strid
     if (autograd::wants_grad(input))
         autograd::record(out, "avg_pool2d", {input}, {},
                          {g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, count_include_pad ? 1 : 0});
+    scope.set_output(out, {g.kh, g.kw});
     return out;
 }
 /// Average pooling over non-overlapping windows (stride = kernel size).

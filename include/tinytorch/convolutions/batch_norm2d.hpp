@@ -89,6 +89,7 @@ inline Tensor batch_norm2d_reference(const Tensor& input, const Tensor& running_
 inline Tensor batch_norm2d(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
                            const Tensor& weight, const Tensor& bias, bool training, double momentum = 0.1,
                            double eps = 1e-5) {
+    RecordScope scope("batch_norm2d", input, weight, bias);
     detail::check_batch_norm2d("batch_norm2d", input, running_mean, running_var, weight, bias, training);
     const int64_t N = input.size(0), C = input.size(1), HW = input.size(2) * input.size(3), M = N * HW;
     const Tensor x = input.detach().contiguous();
@@ -140,6 +141,7 @@ inline Tensor batch_norm2d(const Tensor& input, const Tensor& running_mean, cons
     // END SOLUTION
     if (autograd::wants_grad(input, weight, bias))
         autograd::record(out, "batch_norm2d", {input, weight, bias}, {mean, invstd}, {training ? 1 : 0});
+    scope.set_output(out, {training ? 1 : 0});
     return out;
 }
 

@@ -81,6 +81,7 @@ inline int64_t images_per_gemm(const Conv2dGeometry& g, int64_t chunk) {
 /// the batch with its own buffers. A 1×1 stride-1 convolution of one image needs no im2col.
 inline Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(), IntPair stride = 1,
                      IntPair padding = 0, IntPair dilation = 1, int64_t groups = 1) {
+    RecordScope scope("conv2d", input, weight, bias);  // a profiler's FLOP formula also needs the output
     const detail::Conv2dGeometry g =
         detail::conv2d_geometry("conv2d", input, weight, bias, stride, padding, dilation, groups);
     const Tensor x = input.detach().contiguous(), w = weight.detach().contiguous();
@@ -126,6 +127,7 @@ inline Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bi
     // END SOLUTION
     if (autograd::wants_grad(input, weight, bias))
         autograd::record(out, "conv2d", {input, weight, bias}, {}, {g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.groups});
+    scope.set_output(out);
     return out;
 }
 

@@ -57,6 +57,7 @@ inline void max_pool2d_2x2_row(const float* __restrict r0, const float* __restri
 /// iy·W + ix (whole numbers as floats).
 inline std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, IntPair kernel_size, IntPair stride,
                                                          IntPair padding = 0) {
+    RecordScope scope("max_pool2d", input);
     const detail::Pool2dGeometry g = detail::pool2d_geometry("max_pool2d", input, kernel_size, stride, padding);
     const Tensor x = input.detach().contiguous();
     // not zero-filled: every output and index is written below
@@ -102,6 +103,7 @@ inline std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, In
     // END SOLUTION
     if (autograd::wants_grad(input))
         autograd::record(out, "max_pool2d", {input}, {indices}, {g.kh, g.kw, g.sh, g.sw, g.ph, g.pw});
+    scope.set_output(out, {g.kh, g.kw});
     return {out, indices};
 }
 

@@ -94,6 +94,7 @@ private:
 /// The lookup out[k, :] = weight[indices[k], :] for indices of any shape: [*] -> [*, dim].
 /// Records "embedding" so that the gradient reaches the rows used (all but padding_idx's).
 inline Tensor embedding(const Tensor& indices, const Tensor& weight, std::optional<int64_t> padding_idx = std::nullopt) {
+    TINYTORCH_RECORD_OP("embedding", indices, weight);
     if (!weight.defined() || weight.dim() != 2)
         throw ShapeError(fmt("embedding: the weight must be a 2-D table [num_embeddings, embedding_dim], got ",
                              detail::embedding_shape_or_undefined(weight),

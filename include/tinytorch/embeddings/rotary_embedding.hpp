@@ -106,6 +106,7 @@ inline Tensor rotary_embedding_naive(const Tensor& x, const Tensor& cos_table, c
 /// RoPE applied to x [..., T, d] at positions start_pos..start_pos+T-1: one fused pass, recorded
 /// as "rotary_embedding". cos_table / sin_table [max_positions, d/2] as detail::rotary_tables.
 inline Tensor rotary_embedding(const Tensor& x, const Tensor& cos_table, const Tensor& sin_table, int64_t start_pos = 0) {
+    TINYTORCH_RECORD_OP("rotary_embedding", x);
     detail::check_rotary(x, cos_table, sin_table, start_pos, "rotary_embedding");
     const Tensor src = x.detach().contiguous(), c = cos_table.contiguous(), s = sin_table.contiguous();
     Tensor out = detail::empty_uninitialized(x.shape());

@@ -81,7 +81,14 @@ public:
     // ---- the computation ------------------------------------------------------------------
     /// y = module(x). Layers override this; containers chain their children.
     virtual Tensor forward(const Tensor& x);
-    Tensor operator()(const Tensor& x) { return forward(x); }
+    /// forward(x) — and, while a profiler runs (module 14), a scope that attributes every op
+    /// inside to this module. Call children as (*child)(x), not child->forward(x), to be seen.
+    Tensor operator()(const Tensor& x) {
+        RecordScope scope(RecordScope::ModuleTag{}, this, x);  // one relaxed load when nobody profiles
+        Tensor y = forward(x);
+        scope.set_output(y);
+        return y;
+    }
 
     // ---- registration (§1) ----------------------------------------------------------------
     /// Make `tensor` a trainable parameter called `name`; returns the registered handle

@@ -73,6 +73,7 @@ using BinaryCrossEntropyFuncOptions = BCELossOptions;
 /// Composed of Tensor ops: a target that requires grad gets d/dt = -w·(log p - log(1-p))·g.
 inline Tensor binary_cross_entropy(const Tensor& input, const Tensor& target,
                                    const BinaryCrossEntropyFuncOptions& options = {}) {
+    TINYTORCH_RECORD_OP("binary_cross_entropy", input, target);
     detail::check_weight_broadcasts(options.weight(), input.shape(), "weight", "binary_cross_entropy");
     // BEGIN SOLUTION: binary_cross_entropy (§5)
     detail::check_same_shape(input, target, "binary_cross_entropy");

@@ -51,6 +51,7 @@ using BinaryCrossEntropyWithLogitsFuncOptions = BCEWithLogitsLossOptions;
 /// PyTorch), saved {weight, pos_weight} (undefined when absent), ints {reduction code}.
 inline Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
                                                const BinaryCrossEntropyWithLogitsFuncOptions& options = {}) {
+    TINYTORCH_RECORD_OP("binary_cross_entropy_with_logits", input, target);
     detail::check_weight_broadcasts(options.weight(), input.shape(), "weight", "binary_cross_entropy_with_logits");
     detail::check_weight_broadcasts(options.pos_weight(), input.shape(), "pos_weight",
                                     "binary_cross_entropy_with_logits");

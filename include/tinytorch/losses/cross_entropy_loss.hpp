@@ -86,6 +86,7 @@ inline Tensor cross_entropy_naive(const Tensor& logits, const Tensor& target,
 /// Records "cross_entropy": inputs {logits}, saved {target, probs = softmax(logits, 1), weight},
 /// ints {reduction code, ignore_index}, scalars {label_smoothing, weight total}.
 inline Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntropyFuncOptions& options = {}) {
+    TINYTORCH_RECORD_OP("cross_entropy", logits, target);
     detail::check_index_target_has_no_grad(target, "cross_entropy");
     // BEGIN SOLUTION: cross_entropy (§4)
     detail::check_label_smoothing(options.label_smoothing(), "cross_entropy");

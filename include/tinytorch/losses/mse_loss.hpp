@@ -24,6 +24,7 @@ using MSELossFuncOptions = MSELossOptions;
 /// Composed of Tensor ops (sub, pow, mean/sum), so autograd differentiates it without a rule —
 /// with respect to the target too, as PyTorch.
 inline Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOptions& options = {}) {
+    TINYTORCH_RECORD_OP("mse_loss", input, target);
     // BEGIN SOLUTION: mse_loss (§2)
     detail::check_same_shape(input, target, "mse_loss");
     return apply_reduction(input.sub(target).pow(2.0f), options.reduction(), "mse_loss");

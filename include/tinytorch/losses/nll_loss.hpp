@@ -108,6 +108,7 @@ namespace functional {
 /// Records "nll_loss": inputs {log_probs}, saved {target, weight}, ints {reduction code,
 /// ignore_index}, scalars {weight total}.
 inline Tensor nll_loss(const Tensor& log_probs, const Tensor& target, const NLLLossFuncOptions& options = {}) {
+    TINYTORCH_RECORD_OP("nll_loss", log_probs, target);
     detail::check_index_target_has_no_grad(target, "nll_loss");
     // BEGIN SOLUTION: nll_loss (§3)
     const int64_t ignore = options.ignore_index();

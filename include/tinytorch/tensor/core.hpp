@@ -25,6 +25,7 @@
 
 #include "tinytorch/tensor/dtype.hpp"
 #include "tinytorch/tensor/errors.hpp"
+#include "tinytorch/tensor/record_scope.hpp"
 #include "tinytorch/tensor/shape.hpp"
 #include "tinytorch/tensor/storage.hpp"
 

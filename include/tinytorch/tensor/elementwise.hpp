@@ -100,6 +100,7 @@ inline void check_no_bool_sub(const Tensor& a, const Tensor* b, const char* op) 
 }  // namespace detail
 
 inline Tensor Tensor::add(const Tensor& other) const {
+    TINYTORCH_RECORD_OP("add", *this, other);
     if (detail::both_bool(*this, other))  // True + True = True: logical or
         return detail::tagged(detail::broadcast_binary(*this, other, [](float a, float b) {
             return (a != 0.0f || b != 0.0f) ? 1.0f : 0.0f; }, "add"), ScalarType::Bool);
@@ -108,29 +109,34 @@ inline Tensor Tensor::add(const Tensor& other) const {
     return out;
 }
 inline Tensor Tensor::sub(const Tensor& other) const {
+    TINYTORCH_RECORD_OP("sub", *this, other);
     detail::check_no_bool_sub(*this, &other, "sub");
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a - b; }, "sub");
     if (autograd::wants_grad(*this, other)) autograd::record(out, "sub", {*this, other});
     return out;
 }
 inline Tensor Tensor::mul(const Tensor& other) const {
+    TINYTORCH_RECORD_OP("mul", *this, other);
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a * b; }, "mul");
     if (detail::both_bool(*this, other)) return detail::tagged(out, ScalarType::Bool);  // 0/1 * 0/1: logical and
     if (autograd::wants_grad(*this, other)) autograd::record(out, "mul", {*this, other});
     return out;
 }
 inline Tensor Tensor::div(const Tensor& other) const {
+    TINYTORCH_RECORD_OP("div", *this, other);
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a / b; }, "div");
     if (autograd::wants_grad(*this, other)) autograd::record(out, "div", {*this, other});
     return out;
 }
 inline Tensor Tensor::maximum(const Tensor& other) const {
+    TINYTORCH_RECORD_OP("maximum", *this, other);
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a > b ? a : b; }, "maximum");
     if (detail::both_bool(*this, other)) return detail::tagged(out, ScalarType::Bool);
     if (autograd::wants_grad(*this, other)) autograd::record(out, "maximum", {*this, other});
     return out;
 }
 inline Tensor Tensor::minimum(const Tensor& other) const {
+    TINYTORCH_RECORD_OP("minimum", *this, other);
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a < b ? a : b; }, "minimum");
     if (detail::both_bool(*this, other)) return detail::tagged(out, ScalarType::Bool);
     if (autograd::wants_grad(*this, other)) autograd::record(out, "minimum", {*this, other});
@@ -140,6 +146,7 @@ inline Tensor Tensor::minimum(const Tensor& other) const {
 // ---- tensor (op) scalar -----------------------------------------------------------------------
 
 inline Tensor Tensor::add(float v) const {
+    TINYTORCH_RECORD_OP("add_scalar", *this);
     Tensor out = detail::map_unary(*this, [v](float a) { return a + v; });
     if (autograd::wants_grad(*this)) autograd::record(out, "add_scalar", {*this}, {}, {}, {v});
     return out;
@@ -149,6 +156,7 @@ inline Tensor Tensor::sub(float v) const {
     return add(-v);
 }
 inline Tensor Tensor::mul(float v) const {
+    TINYTORCH_RECORD_OP("mul_scalar", *this);
     Tensor out = detail::map_unary(*this, [v](float a) { return a * v; });
     if (autograd::wants_grad(*this)) autograd::record(out, "mul_scalar", {*this}, {}, {}, {v});
     return out;
@@ -158,6 +166,7 @@ inline Tensor Tensor::div(float v) const { return mul(1.0f / v); }
 // ---- unary math -------------------------------------------------------------------------------
 
 inline Tensor Tensor::neg() const {
+    TINYTORCH_RECORD_OP("neg", *this);
     if (dtype() == ScalarType::Bool)
         throw ValueError(fmt("neg: negating a Bool tensor (shape ", shape_str(shape()), ") is not supported, as in "
                              "libtorch; hint: to invert a mask use logical_not() or ~mask"));
@@ -166,6 +175,7 @@ inline Tensor Tensor::neg() const {
     return out;
 }
 inline Tensor Tensor::exp() const {
+    TINYTORCH_RECORD_OP("exp", *this);
     // BEGIN SOLUTION: Tensor::exp (§7)
     Tensor out = detail::map_unary(*this, [](float a) { return std::exp(a); });
     if (autograd::wants_grad(*this)) autograd::record(out, "exp", {*this}, {out});
@@ -173,6 +183,7 @@ inline Tensor Tensor::exp() const {
     // END SOLUTION
 }
 inline Tensor Tensor::log() const {
+    TINYTORCH_RECORD_OP("log", *this);
     // BEGIN SOLUTION: Tensor::log (§7)
     Tensor out = detail::map_unary(*this, [](float a) { return std::log(a); });
     if (autograd::wants_grad(*this)) autograd::record(out, "log", {*this});
@@ -180,11 +191,13 @@ inline Tensor Tensor::log() const {
     // END SOLUTION
 }
 inline Tensor Tensor::sqrt() const {
+    TINYTORCH_RECORD_OP("sqrt", *this);
     Tensor out = detail::map_unary(*this, [](float a) { return std::sqrt(a); });
     if (autograd::wants_grad(*this)) autograd::record(out, "sqrt", {*this}, {out});
     return out;
 }
 inline Tensor Tensor::pow(float p) const {
+    TINYTORCH_RECORD_OP("pow", *this);
     // BEGIN SOLUTION: Tensor::pow (§7)
     Tensor out = p == 2.0f ? detail::map_unary(*this, [](float a) { return a * a; })
                            : detail::map_unary(*this, [p](float a) { return std::pow(a, p); });
@@ -193,11 +206,13 @@ inline Tensor Tensor::pow(float p) const {
     // END SOLUTION
 }
 inline Tensor Tensor::abs() const {
+    TINYTORCH_RECORD_OP("abs", *this);
     Tensor out = detail::map_unary(*this, [](float a) { return std::fabs(a); });
     if (autograd::wants_grad(*this)) autograd::record(out, "abs", {*this});
     return out;
 }
 inline Tensor Tensor::clamp(std::optional<float> min, std::optional<float> max) const {
+    TINYTORCH_RECORD_OP("clamp", *this);
     // BEGIN SOLUTION: Tensor::clamp (§7)
     const float lo = min.value_or(-std::numeric_limits<float>::infinity());
     const float hi = max.value_or(std::numeric_limits<float>::infinity());
@@ -219,6 +234,7 @@ inline void check_bool_mask(const Tensor& mask, const char* op, const char* what
 }  // namespace detail
 
 inline Tensor Tensor::masked_fill(const Tensor& mask, float value) const {
+    TINYTORCH_RECORD_OP("masked_fill", *this, mask);
     detail::check_bool_mask(mask, "masked_fill", "mask");
     Shape s = broadcast_shapes(shape(), mask.shape(), "masked_fill");
     if (s != shape())
@@ -236,6 +252,7 @@ inline Tensor Tensor::masked_fill(const Tensor& mask, float value) const {
 /// cond ? a : b element by element (cond a Bool tensor, as in libtorch), with broadcasting of all
 /// three. The result is Bool when a and b both are.
 inline Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+    TINYTORCH_RECORD_OP("where", cond, a, b);
     detail::check_bool_mask(cond, "where", "condition");
     Shape s = broadcast_shapes(broadcast_shapes(cond.shape(), a.shape(), "where"), b.shape(), "where");
     Tensor out = empty(s);
@@ -260,11 +277,13 @@ inline Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
 // ---- comparisons: Bool tensors, 1 where true, 0 where false (never recorded) -------------------
 #define TINYTORCH_COMPARISON(NAME, OP)                                                                       \
     inline Tensor Tensor::NAME(const Tensor& other) const {                                                   \
+        TINYTORCH_RECORD_OP(#NAME, *this, other);                                                             \
         return detail::tagged(detail::broadcast_binary(*this, other,                                           \
                                   [](float a, float b) { return (a OP b) ? 1.0f : 0.0f; }, #NAME),            \
                               ScalarType::Bool);                                                              \
     }                                                                                                         \
     inline Tensor Tensor::NAME(float v) const {                                                               \
+        TINYTORCH_RECORD_OP(#NAME "_scalar", *this);                                                          \
         return detail::tagged(detail::map_unary(*this, [v](float a) { return (a OP v) ? 1.0f : 0.0f; }),       \
                               ScalarType::Bool);                                                              \
     }

@@ -33,6 +33,7 @@ struct Node {
     std::vector<double> scalars;    ///< real attributes: exponents, bounds, ...
     Shape output_shape;             ///< shape of the tensor this node produced
     bool released = false;          ///< true once backward freed inputs/saved (no retain_graph)
+    uint32_t profiler_tag = 0;      ///< set while a profiler runs: which module recorded it (record_scope.hpp)
 
     Node() = default;
     /// Frees a long chain iteratively: dropping a 100k-op graph must not run 100k nested
@@ -155,6 +156,7 @@ inline void record(Tensor& out, std::string name, std::vector<Tensor> inputs, st
     node->ints = std::move(ints);
     node->scalars = std::move(scalars);
     node->output_shape = out.shape();
+    node->profiler_tag = current_scope_tag();  // 0 unless a profiler is active
     if (is_anomaly_enabled()) [[unlikely]]
         detail::check_forward_anomaly(out, node->name, node->inputs);
     out.impl()->grad_fn = std::move(node);
@@ -199,6 +201,13 @@ inline BackwardRule find_rule(const std::string& name) {
     if (is_anomaly_enabled()) [[unlikely]]
         return &detail::checked_rule;
     return it->second;
+}
+
+/// Run `node`'s backward rule: what the engine calls for every node. A profiler sees the call
+/// as a scope "<name>_backward" attributed to the module that recorded the node.
+inline std::vector<Tensor> apply_rule(BackwardRule rule, const Node& node, const Tensor& grad_output) {
+    RecordScope scope(RecordScope::BackwardTag{}, node.name, node.profiler_tag, node.ints, grad_output, node.inputs);
+    return rule(node, grad_output);
 }
 
 using BackwardEngine = void (*)(const Tensor& root, const Tensor& gradient, bool retain_graph);
@@ -254,6 +263,7 @@ inline void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
     if (!engine)
         throw Error("backward: no autograd engine is installed; hint: include \"tinytorch/autograd/autograd.hpp\" "
                     "(module 06)");
+    RecordScope scope(RecordScope::UserTag{}, "backward");  // the whole pass, for a profiler
     engine(*this, gradient, retain_graph);
 }
 

@@ -76,11 +76,13 @@ inline void check_not_bool_destination(const Tensor& dst, const char* op) {
 }  // namespace detail
 
 inline Tensor& Tensor::fill_(float value) {
+    TINYTORCH_RECORD_OP("fill_", *this);
     if (dtype() == ScalarType::Bool) value = value != 0.0f ? 1.0f : 0.0f;
     detail::map_inplace(*this, [value](float) { return value; }, "fill_");
     return *this;
 }
 inline Tensor& Tensor::copy_(const Tensor& src) {
+    TINYTORCH_RECORD_OP("copy_", *this, src);
     if (dtype() == ScalarType::Bool)  // copying numbers into a mask keeps value != 0
         detail::update_inplace(*this, src, [](float, float s) { return s != 0.0f ? 1.0f : 0.0f; }, "copy_");
     else
@@ -88,21 +90,25 @@ inline Tensor& Tensor::copy_(const Tensor& src) {
     return *this;
 }
 inline Tensor& Tensor::add_(const Tensor& other, float alpha) {
+    TINYTORCH_RECORD_OP("add_", *this, other);
     detail::check_not_bool_destination(*this, "add_");
     detail::update_inplace(*this, other, [alpha](float d, float s) { return d + alpha * s; }, "add_");
     return *this;
 }
 inline Tensor& Tensor::mul_(const Tensor& other) {
+    TINYTORCH_RECORD_OP("mul_", *this, other);
     detail::check_not_bool_destination(*this, "mul_");
     detail::update_inplace(*this, other, [](float d, float s) { return d * s; }, "mul_");
     return *this;
 }
 inline Tensor& Tensor::add_(float value) {
+    TINYTORCH_RECORD_OP("add_scalar_", *this);
     detail::check_not_bool_destination(*this, "add_");
     detail::map_inplace(*this, [value](float d) { return d + value; }, "add_");
     return *this;
 }
 inline Tensor& Tensor::mul_(float value) {
+    TINYTORCH_RECORD_OP("mul_scalar_", *this);
     detail::check_not_bool_destination(*this, "mul_");
     detail::map_inplace(*this, [value](float d) { return d * value; }, "mul_");
     return *this;

@@ -186,6 +186,7 @@ inline Tensor matmul_batched(const Tensor& a, const Tensor& b) {
 }  // namespace detail
 
 inline Tensor Tensor::matmul(const Tensor& other) const {
+    TINYTORCH_RECORD_OP("matmul", *this, other);
     if (dim() == 0 || other.dim() == 0)
         throw ShapeError(fmt("matmul: both operands need at least 1 dim, got ", shape_str(shape()), " @ ",
                              shape_str(other.shape()), "; hint: use mul() to scale by a scalar"));

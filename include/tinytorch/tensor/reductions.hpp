@@ -127,6 +127,7 @@ inline Tensor reduce_sum(const Tensor& x, const std::vector<int64_t>& dims, bool
 // ---- sum and mean -------------------------------------------------------------------------------
 
 inline Tensor Tensor::sum(const std::vector<int64_t>& dims, bool keepdim) const {
+    TINYTORCH_RECORD_OP("sum", *this);
     // BEGIN SOLUTION: Tensor::sum (§8)
     std::vector<int64_t> d = detail::reduction_dims(dims, dim(), "sum");
     Tensor out = detail::reduce_sum(*this, d, keepdim);  // reduce_rows(..., fold_sum), with a fast path
@@ -152,6 +153,7 @@ inline void check_float_input(const Tensor& x, const char* op) {
 }  // namespace detail
 
 inline Tensor Tensor::mean(const std::vector<int64_t>& dims, bool keepdim) const {
+    TINYTORCH_RECORD_OP("mean", *this);
     detail::check_float_input(*this, "mean");
     // BEGIN SOLUTION: Tensor::mean (§8)
     std::vector<int64_t> d = detail::reduction_dims(dims, dim(), "mean");
@@ -167,6 +169,7 @@ inline Tensor Tensor::mean(int64_t d, bool keepdim) const { return mean(std::vec
 inline Tensor Tensor::mean() const { return mean(std::vector<int64_t>{}, false); }
 
 inline Tensor Tensor::sum_to(const Shape& target) const {
+    TINYTORCH_RECORD_OP("sum_to", *this);
     if (shape() == target) return *this;
     if (broadcast_shapes(target, shape(), "sum_to") != shape())
         throw ShapeError(fmt("sum_to: shape ", shape_str(shape()), " is not a broadcast of ", shape_str(target),
@@ -231,11 +234,13 @@ inline Tensor arg_extreme_dim(const Tensor& x, int64_t d, bool keepdim, float si
 }  // namespace detail
 
 inline std::tuple<Tensor, Tensor> Tensor::max(int64_t d, bool keepdim) const {
+    TINYTORCH_RECORD_OP("max", *this);
     // BEGIN SOLUTION: Tensor::max (§8)
     return detail::extreme(*this, d, keepdim, +1.0f, "max");
     // END SOLUTION
 }
 inline std::tuple<Tensor, Tensor> Tensor::min(int64_t d, bool keepdim) const {
+    TINYTORCH_RECORD_OP("min", *this);
     return detail::extreme(*this, d, keepdim, -1.0f, "min");
 }
 inline Tensor Tensor::max() const {
@@ -277,11 +282,13 @@ inline Tensor Tensor::amin(const std::vector<int64_t>& dims, bool keepdim) const
 inline Tensor Tensor::amax(int64_t d, bool keepdim) const { return amax(std::vector<int64_t>{d}, keepdim); }
 inline Tensor Tensor::amin(int64_t d, bool keepdim) const { return amin(std::vector<int64_t>{d}, keepdim); }
 inline Tensor Tensor::argmax(int64_t d, bool keepdim) const {
+    TINYTORCH_RECORD_OP("argmax", *this);
     // BEGIN SOLUTION: Tensor::argmax (§8)
     return detail::arg_extreme_dim(*this, d, keepdim, +1.0f, "argmax");
     // END SOLUTION
 }
 inline Tensor Tensor::argmin(int64_t d, bool keepdim) const {
+    TINYTORCH_RECORD_OP("argmin", *this);
     return detail::arg_extreme_dim(*this, d, keepdim, -1.0f, "argmin");
 }
 inline Tensor Tensor::argmax() const {
@@ -296,6 +303,7 @@ inline Tensor Tensor::argmin() const {
 // ---- variance and standard deviation --------------------------------------------------------------
 
 inline Tensor Tensor::var(const std::vector<int64_t>& dims, std::optional<int64_t> correction_opt, bool keepdim) const {
+    TINYTORCH_RECORD_OP("var", *this);
     detail::check_float_input(*this, "var");
     // BEGIN SOLUTION: Tensor::var (§8)
     const int64_t correction = correction_opt.value_or(1);  // nullopt: 1, unbiased

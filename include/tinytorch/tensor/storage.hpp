@@ -4,8 +4,13 @@
 // Storage is the flat block of floats that one or more tensors look into. A view (reshape,
 // transpose, slice) is a new Tensor header pointing at the same Storage with other
 // shape/strides/offset — no data is copied.
+//
+// Every Storage also counts itself in memory_stats(): bytes alive now, the peak since the last
+// reset_peak_memory_stats(), and bytes ever allocated — what the profiler (module 14) reads to
+// report the memory an op allocates and the peak activation memory of a model, measured.
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -77,7 +82,52 @@ constexpr bool kCacheBlocks = true;
 constexpr bool kCacheBlocks = true;
 #endif
 
+/// The allocator's counters (relaxed atomics: a few nanoseconds next to an allocation).
+struct MemoryCounters {
+    std::atomic<int64_t> live_bytes{0};       ///< held by Storages alive now
+    std::atomic<int64_t> peak_bytes{0};       ///< highest live_bytes since the last reset
+    std::atomic<int64_t> allocated_bytes{0};  ///< ever allocated (only grows)
+    std::atomic<int64_t> allocations{0};      ///< Storages ever created
+    std::atomic<int64_t> frees{0};            ///< Storages ever destroyed
+
+    void on_allocate(int64_t bytes) noexcept {
+        const int64_t now = live_bytes.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+        allocated_bytes.fetch_add(bytes, std::memory_order_relaxed);
+        allocations.fetch_add(1, std::memory_order_relaxed);
+        int64_t peak = peak_bytes.load(std::memory_order_relaxed);
+        while (now > peak && !peak_bytes.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+        }
+    }
+    void on_free(int64_t bytes) noexcept {
+        live_bytes.fetch_sub(bytes, std::memory_order_relaxed);
+        frees.fetch_add(1, std::memory_order_relaxed);
+    }
+};
+inline MemoryCounters g_memory_counters;  // constant-initialised, never destroyed before use
+
 }  // namespace detail
+
+/// A snapshot of the allocator's counters. Bytes are what Storage really allocates: n floats
+/// take n·4 bytes rounded up to whole 64-byte cache lines (at least one line).
+struct MemoryStats {
+    int64_t live_bytes = 0;       ///< held by tensors' storages alive now
+    int64_t peak_bytes = 0;       ///< the highest live_bytes since reset_peak_memory_stats()
+    int64_t allocated_bytes = 0;  ///< total ever allocated (a running count: subtract two snapshots)
+    int64_t allocations = 0;      ///< storages ever created
+    int64_t frees = 0;            ///< storages ever destroyed
+};
+
+inline MemoryStats memory_stats() noexcept {
+    const detail::MemoryCounters& c = detail::g_memory_counters;
+    return {c.live_bytes.load(std::memory_order_relaxed), c.peak_bytes.load(std::memory_order_relaxed),
+            c.allocated_bytes.load(std::memory_order_relaxed), c.allocations.load(std::memory_order_relaxed),
+            c.frees.load(std::memory_order_relaxed)};
+}
+/// Start a new peak: peak_bytes becomes live_bytes (as torch.cuda.reset_peak_memory_stats()).
+inline void reset_peak_memory_stats() noexcept {
+    detail::MemoryCounters& c = detail::g_memory_counters;
+    c.peak_bytes.store(c.live_bytes.load(std::memory_order_relaxed), std::memory_order_relaxed);
+}
 
 class Storage {
 public:
@@ -94,8 +144,10 @@ public:
         if (!data_) data_ = static_cast<float*>(std::aligned_alloc(64, bytes_));
         if (!data_) throw std::bad_alloc();
         if (zero_fill) std::memset(data_, 0, bytes_);
+        detail::g_memory_counters.on_allocate(static_cast<int64_t>(bytes_));
     }
     ~Storage() {
+        detail::g_memory_counters.on_free(static_cast<int64_t>(bytes_));
         if (detail::kCacheBlocks && bytes_ >= detail::BlockCache::kMinBytes &&
             detail::BlockCache::instance().give(data_, bytes_))
             return;
@@ -108,6 +160,8 @@ public:
     const float* data() const { return data_; }
     size_t size() const { return size_; }
     size_t nbytes() const { return size_ * sizeof(float); }
+    /// Bytes really allocated: nbytes() rounded up to whole 64-byte lines (what memory_stats() counts).
+    size_t allocated_bytes() const { return bytes_; }
 
 private:
     float* data_ = nullptr;

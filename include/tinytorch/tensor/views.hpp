@@ -77,6 +77,7 @@ inline Shape infer_shape(Shape shape, int64_t numel, const Shape& from, const ch
 // ---- copies ---------------------------------------------------------------------------------
 
 inline Tensor Tensor::clone() const {
+    TINYTORCH_RECORD_OP("clone", *this);
     Tensor out = detail::copy_to_contiguous(*this);
     if (autograd::wants_grad(*this)) autograd::record(out, "clone", {*this});
     return out;
@@ -92,6 +93,7 @@ inline Tensor Tensor::detach() const {
 // ---- reshaping views ----------------------------------------------------------------------------
 
 inline Tensor Tensor::view(const Shape& new_shape) const {
+    TINYTORCH_RECORD_OP("view", *this);
     // BEGIN SOLUTION: Tensor::view (§5)
     Shape s = detail::infer_shape(new_shape, numel(), shape(), "view");
     if (!is_contiguous())
@@ -105,12 +107,14 @@ inline Tensor Tensor::view(const Shape& new_shape) const {
 }
 
 inline Tensor Tensor::reshape(const Shape& new_shape) const {
+    TINYTORCH_RECORD_OP("reshape", *this);
     // BEGIN SOLUTION: Tensor::reshape (§5)
     return is_contiguous() ? view(new_shape) : contiguous().view(new_shape);
     // END SOLUTION
 }
 
 inline Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
+    TINYTORCH_RECORD_OP("flatten", *this);
     if (dim() == 0) return reshape({1});
     int64_t s = normalize_dim(start_dim, dim(), "flatten"), e = normalize_dim(end_dim, dim(), "flatten");
     if (s > e)
@@ -125,6 +129,7 @@ inline Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
 }
 
 inline Tensor Tensor::squeeze() const {
+    TINYTORCH_RECORD_OP("squeeze", *this);
     Shape s;
     for (int64_t d : shape())
         if (d != 1) s.push_back(d);
@@ -132,6 +137,7 @@ inline Tensor Tensor::squeeze() const {
 }
 
 inline Tensor Tensor::squeeze(int64_t d) const {
+    TINYTORCH_RECORD_OP("squeeze", *this);
     int64_t dd = normalize_dim(d, dim(), "squeeze");
     if (dim() == 0 || shape()[dd] != 1) return *this;  // like PyTorch: a no-op on sizes != 1
     Shape s = shape();
@@ -140,6 +146,7 @@ inline Tensor Tensor::squeeze(int64_t d) const {
 }
 
 inline Tensor Tensor::unsqueeze(int64_t d) const {
+    TINYTORCH_RECORD_OP("unsqueeze", *this);
     int64_t dd = normalize_dim(d, dim() + 1, "unsqueeze");
     Shape s = shape();
     s.insert(s.begin() + dd, 1);
@@ -149,6 +156,7 @@ inline Tensor Tensor::unsqueeze(int64_t d) const {
 // ---- reordering views -------------------------------------------------------------------------
 
 inline Tensor Tensor::permute(const std::vector<int64_t>& dims) const {
+    TINYTORCH_RECORD_OP("permute", *this);
     // BEGIN SOLUTION: Tensor::permute (§5)
     if (static_cast<int64_t>(dims.size()) != dim())
         throw ShapeError(fmt("permute: got ", dims.size(), " dims for a tensor with ", dim(), " dims (shape ",
@@ -173,6 +181,7 @@ inline Tensor Tensor::permute(const std::vector<int64_t>& dims) const {
 }
 
 inline Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
+    TINYTORCH_RECORD_OP("transpose", *this);
     // BEGIN SOLUTION: Tensor::transpose (§5)
     std::vector<int64_t> order(dim());
     std::iota(order.begin(), order.end(), 0);
@@ -183,6 +192,7 @@ inline Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const {
 }
 
 inline Tensor Tensor::t() const {
+    TINYTORCH_RECORD_OP("t", *this);
     if (dim() != 2)
         throw ShapeError(fmt("t: expects a 2-D tensor, got shape ", shape_str(shape()),
                              "; hint: use transpose(dim0, dim1) for other ranks"));
@@ -190,6 +200,7 @@ inline Tensor Tensor::t() const {
 }
 
 inline Tensor Tensor::expand(const Shape& target) const {
+    TINYTORCH_RECORD_OP("expand", *this);
     // BEGIN SOLUTION: Tensor::expand (§5)
     if (target.size() < shape().size())
         throw ShapeError(fmt("expand: cannot expand shape ", shape_str(shape()), " to fewer dims ",
@@ -220,6 +231,7 @@ inline Tensor Tensor::expand(const Shape& target) const {
 // ---- indexing and slicing ---------------------------------------------------------------------
 
 inline Tensor Tensor::select(int64_t d, int64_t i) const {
+    TINYTORCH_RECORD_OP("select", *this);
     // BEGIN SOLUTION: Tensor::select (§6)
     if (dim() == 0)
         throw IndexError("select: cannot index a 0-dim tensor; hint: use item() to read its value");
@@ -238,6 +250,7 @@ inline Tensor Tensor::select(int64_t d, int64_t i) const {
 }
 
 inline Tensor Tensor::slice(int64_t d, std::optional<int64_t> start, std::optional<int64_t> stop, int64_t step) const {
+    TINYTORCH_RECORD_OP("slice", *this);
     // BEGIN SOLUTION: Tensor::slice (§6)
     if (dim() == 0) throw IndexError("slice: cannot slice a 0-dim tensor; hint: use item()");
     if (step <= 0)
@@ -261,6 +274,7 @@ inline Tensor Tensor::slice(int64_t d, std::optional<int64_t> start, std::option
 }
 
 inline Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
+    TINYTORCH_RECORD_OP("narrow", *this);
     if (dim() == 0) throw IndexError("narrow: cannot narrow a 0-dim tensor; hint: use item() to read its value");
     int64_t dd = normalize_dim(d, dim(), "narrow"), n = shape()[dd];
     if (start < 0) start += n;
@@ -271,6 +285,7 @@ inline Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
 }
 
 inline Tensor Tensor::index(std::initializer_list<TensorIndex> indices) const {
+    TINYTORCH_RECORD_OP("index", *this);
     if (static_cast<int64_t>(indices.size()) > dim())
         throw IndexError(fmt("index: ", indices.size(), " indices for a tensor with ", dim(), " dims (shape ",
                              shape_str(shape()), "); hint: at most one index per dimension"));
@@ -289,6 +304,7 @@ inline Tensor Tensor::index(std::initializer_list<TensorIndex> indices) const {
 }
 
 inline Tensor Tensor::index_select(int64_t d, const Tensor& indices) const {
+    TINYTORCH_RECORD_OP("index_select", *this, indices);
     if (dim() == 0) throw IndexError("index_select: cannot index a 0-dim tensor; hint: use item() to read its value");
     int64_t dd = normalize_dim(d, dim(), "index_select"), n = shape()[dd];
     if (indices.dim() > 1)
@@ -315,6 +331,7 @@ inline Tensor Tensor::index_select(int64_t d, const Tensor& indices) const {
 
 /// Join tensors along an existing dim; all other dims must match.
 inline Tensor cat(const std::vector<Tensor>& tensors, int64_t d = 0) {
+    TINYTORCH_RECORD_OP("cat", tensors);
     if (tensors.empty()) throw ValueError("cat: got an empty list; hint: pass at least one tensor");
     const Tensor& first = tensors[0];
     if (first.dim() == 0)
@@ -347,6 +364,7 @@ inline Tensor cat(const std::vector<Tensor>& tensors, int64_t d = 0) {
 
 /// Join tensors of equal shape along a new dim.
 inline Tensor stack(const std::vector<Tensor>& tensors, int64_t d = 0) {
+    TINYTORCH_RECORD_OP("stack", tensors);
     if (tensors.empty()) throw ValueError("stack: got an empty list; hint: pass at least one tensor");
     std::vector<Tensor> parts;
     parts.reserve(tensors.size());

@@ -97,7 +97,7 @@ public:
         for (auto&& batch : loader) {
             Tensor output, loss;
             // BEGIN SOLUTION: Trainer::train_epoch (§2)
-            output = model_.forward(batch.data);
+            output = model_(batch.data);
             loss = loss_(output, batch.target);
             // The loss is a mean over its batch; to make k micro-batches equal one big batch,
             // each contributes loss / (micro-batches in its group). The last group of an epoch
@@ -145,7 +145,7 @@ public:
         double loss_sum = 0.0;
         int64_t correct = 0;
         for (auto&& batch : loader) {
-            Tensor output = model_.forward(batch.data);
+            Tensor output = model_(batch.data);
             const int64_t n = batch.data.size(0);
             loss_sum += static_cast<double>(loss_(output, batch.target).item()) * static_cast<double>(n);
             correct += options_.correct(output, batch.target);

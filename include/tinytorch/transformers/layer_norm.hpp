@@ -77,6 +77,7 @@ inline Tensor layer_norm_reference(const Tensor& input, const Shape& normalized_
 /// inputs {x, weight, bias}, saved {mean, rstd} (one float per row), ints {D}.
 inline Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const Tensor& weight = {},
                          const Tensor& bias = {}, double eps = 1e-5) {
+    TINYTORCH_RECORD_OP("layer_norm", input, weight, bias);
     const int64_t D = detail::check_layer_norm("layer_norm", input, normalized_shape, weight, bias, eps);
     const int64_t R = D > 0 ? input.numel() / D : 0;  // rows
     const Tensor x = input.detach().contiguous();

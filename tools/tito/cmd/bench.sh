@@ -8,7 +8,8 @@ Builds the benchmark program (bench/, target tinytorch_bench) in the 'release' p
 -march=native; build/release, configured on first use) and runs it: each workload in TinyTorch
 and, when libtorch was found (Debian: apt-get install libtorch-dev), in libtorch, same shapes,
 optimizer, thread count and synthetic data; only the training step is timed, after warm-up, in
-alternating repeats. Prints median, min-max and the TinyTorch/libtorch ratio, writes JSON.
+alternating repeats (module 19's harness). Prints the median with its 95% bootstrap interval and
+the TinyTorch/libtorch ratio with its interval, writes JSON.
 
   --threads LIST          thread counts, e.g. 1,2 (default 1,2)
   --repeats N             timed repeats per framework and workload (default 7)
