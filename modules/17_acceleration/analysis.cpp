@@ -5,10 +5,9 @@
 //   3. threads: one block of rows per thread
 //   4. fusion: GELU as one loop vs seven tensor ops; Linear + bias + activation as one GEMM epilogue
 //   5. freezing the W1 MLP for inference: what pre-packing, fusing and memory reuse each bring
-// Every figure is a median of repeated runs with its min-max (other programs share the machine);
+// Every figure is a median of repeated runs (module 19's harness) with its min-max (other programs share the machine);
 // the load average is printed before and after.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -16,35 +15,35 @@
 #include <vector>
 
 #include "tinytorch/acceleration/acceleration.hpp"
+#include "tinytorch/benchmarking/harness.hpp"     // module 19's timer (ready-made)
+#include "tinytorch/benchmarking/environment.hpp" // load_average
 
 #if TINYTORCH_HAS_OPENBLAS
 #include <cblas.h>
 #endif
 
 using namespace tinytorch;
-using Clock = std::chrono::steady_clock;
+namespace bm = tinytorch::benchmark;
 
 namespace {
 
-/// Median, min and max seconds of `repeats` calls of f after one warm-up call.
+/// Median, min and max seconds per call over `repeats` of module 19's calibrated repeats (one
+/// warm-up call; a repeat lasts at least 2 ms, so short calls are timed many at a time).
 struct Timing {
     double median = 0, min = 0, max = 0;
 };
 Timing time_it(int repeats, const std::function<void()>& f) {
-    f();
-    std::vector<double> s;
-    for (int i = 0; i < repeats; ++i) {
-        auto t0 = Clock::now();
-        f();
-        s.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
-    }
-    std::sort(s.begin(), s.end());
-    return {s[s.size() / 2], s.front(), s.back()};
+    bm::BenchmarkOptions o;
+    o.warmup_seconds = 0;
+    o.min_warmup_calls = 1;
+    o.repeat_seconds = 2e-3;
+    o.repeats = repeats;
+    const bm::Samples s = bm::collect("", f, o);
+    return {s.median_s(), s.min_s(), s.max_s()};
 }
 
 std::string load_average() {
-    double l[3] = {0, 0, 0};
-    if (getloadavg(l, 3) != 3) return "?";
+    const std::vector<double> l = bm::load_average();
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.2f %.2f %.2f", l[0], l[1], l[2]);
     return buf;
