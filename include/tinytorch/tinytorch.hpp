@@ -12,3 +12,5 @@
 #include "tinytorch/training/training.hpp"         // 08
 #include "tinytorch/convolutions/convolutions.hpp" // 09
 #include "tinytorch/tokenization/tokenization.hpp" // 10
+#include "tinytorch/embeddings/embeddings.hpp"     // 11
+#include "tinytorch/attention/attention.hpp"       // 12
