@@ -122,12 +122,12 @@ TrainLog train_gpt(nn::GPT& model, const Recipe& r, NextBatch next_batch, Estima
 // ---- task: sequence reversal ----------------------------------------------------------------------
 
 struct TaskResult {
-    std::string name, key, metric_name, target_text, sample;
+    std::string name = {}, key = {}, metric_name = {}, target_text = {}, sample = {};
     double metric = 0, target = 0, seconds = 0, time_limit = 0;
     bool higher_is_better = true, passed = false;
     int64_t params = 0;
-    TrainLog log;
-    std::vector<std::pair<std::string, std::string>> extra_rows;
+    TrainLog log = {};
+    std::vector<std::pair<std::string, std::string>> extra_rows = {};
 };
 
 /// Reversal: x = d1 .. dL SEP dL .. d1 over 10 digits (SEP = 10). The model reads the prompt

@@ -275,13 +275,13 @@ inline Tensor GPT::generate(const Tensor& idx, int64_t max_new_tokens, const Gen
         throw ShapeError(fmt("GPT::generate: expected prompts [B, T] with T >= 1, got ",
                              idx.defined() ? shape_str(idx.shape()) : std::string("an undefined tensor"),
                              "; hint: one prompt [T] needs a batch dim: idx.unsqueeze(0)"));
-    Generator own(options.seed.value_or(0));
-    Generator& gen = options.seed ? own : default_generator();
+    Generator own(options.seed.value_or(0));  // with options.seed: a private stream for this call
     const bool was_training = is_training();
     NoGradGuard no_grad;
     eval();
     Tensor out;
     // BEGIN SOLUTION: GPT::generate (§6)
+    Generator& gen = options.seed ? own : default_generator();
     const int64_t B = idx.size(0);
     std::vector<float> tokens = idx.contiguous().to_vector();  // row-major [B, len]
     int64_t len = idx.size(1);

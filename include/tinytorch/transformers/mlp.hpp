@@ -36,8 +36,8 @@ inline MLP::MLP(int64_t n_embd, int64_t hidden_dim, double dropout_p, bool bias,
     if (n_embd <= 0 || hidden_dim < 0)
         throw ValueError(fmt("MLP: needs n_embd > 0 and hidden_dim >= 0, got n_embd=", n_embd, " hidden_dim=",
                              hidden_dim, "; hint: MLP(128) builds 128 -> 512 -> 128"));
-    const int64_t hidden = hidden_dim > 0 ? hidden_dim : 4 * n_embd;
     // BEGIN SOLUTION: MLP::MLP (§2)
+    const int64_t hidden = hidden_dim > 0 ? hidden_dim : 4 * n_embd;
     c_fc = register_module("c_fc", std::make_shared<Linear>(n_embd, hidden, bias));
     c_proj = register_module("c_proj", std::make_shared<Linear>(hidden, n_embd, bias));
     dropout = register_module("dropout", std::make_shared<Dropout>(dropout_p));

@@ -27,8 +27,8 @@ struct GenerateOptions {
     int64_t top_k = 0;                    ///< 0: off
     double top_p = 1.0;                   ///< in (0, 1]; 1: off
     bool greedy = false;                  ///< argmax instead of sampling
-    std::optional<uint64_t> seed;         ///< own generator with this seed; else the default generator
-    std::optional<int64_t> stop_token;    ///< a row that emits it stops (and is padded with it)
+    std::optional<uint64_t> seed = std::nullopt;       ///< own generator with this seed; else the default generator
+    std::optional<int64_t> stop_token = std::nullopt;  ///< a row that emits it stops (and is padded with it)
 };
 
 namespace detail {
@@ -46,14 +46,15 @@ inline void check_generate_options(const GenerateOptions& o, const char* op) {
 
 }  // namespace detail
 
-/// The next token for one row of `n` logits (see the top of this file). `gen` supplies the
-/// uniform number (one draw per call, also when greedy, so batches stay in step).
+/// The next token for one row of `n` logits (see the top of this file). `gen` supplies one
+/// uniform number per call (also when greedy, so batches stay in step).
 inline int64_t sample_token(const float* logits, int64_t n, const GenerateOptions& options, Generator& gen) {
     detail::check_generate_options(options, "sample_token");
     if (n <= 0) throw ValueError("sample_token: no logits to choose from; hint: the vocabulary is empty");
-    const double u = static_cast<double>(gen.next_u64() >> 11) * (1.0 / 9007199254740992.0);  // [0, 1)
     int64_t chosen = 0;
     // BEGIN SOLUTION: sample_token (§6)
+    // one uniform draw per call, also when greedy, so every row of a batch uses one number
+    const double u = static_cast<double>(gen.next_u64() >> 11) * (1.0 / 9007199254740992.0);  // [0, 1)
     if (options.greedy || options.temperature == 0.0)
         return static_cast<int64_t>(std::max_element(logits, logits + n) - logits);
     std::vector<double> z(logits, logits + n);
