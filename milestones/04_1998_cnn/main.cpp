@@ -184,13 +184,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "04_1998_cnn: unknown --task '%s'; hint: digits, lenet, cifar or all\n", task.c_str());
         return 2;
     }
-    const int64_t limit = std::stoll(flags.get("limit", "0")), test_limit = std::stoll(flags.get("test-limit", "0"));
+    const int64_t limit = flags.get_int("limit", 0, 0, INT64_MAX), test_limit = flags.get_int("test-limit", 0, 0, INT64_MAX);
     const std::string mnist_dir = flags.dataset("mnist"), cifar_dir = flags.dataset("cifar10");
     const std::vector<std::string> digit_names{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
     auto override_recipe = [&](Recipe r) {
         if (flags.epochs > 0) r.epochs = flags.epochs;
-        if (flags.has("batch")) r.batch = std::stoll(flags.get("batch", ""));
-        if (flags.has("lr")) r.lr = std::stod(flags.get("lr", ""));
+        if (flags.has("batch")) r.batch = flags.get_int("batch", r.batch, 1, 1 << 20);
+        if (flags.has("lr")) r.lr = flags.get_double("lr", r.lr, 0.0, 100.0);
         return r;
     };
     std::vector<PartResult> parts;
@@ -257,7 +257,7 @@ int main(int argc, char** argv) {
         // Augmentation, a fresh draw every epoch: shift by up to 4 pixels (pad 4 with zeros — the
         // mean colour after normalising — and crop 32x32 back), mirror left-right half the time.
         tf::Compose augment({tf::RandomCrop(32, 4), tf::RandomHorizontalFlip(0.5f)});
-        const int64_t width = std::stoll(flags.get("width", "24"));
+        const int64_t width = flags.get_int("width", 24, 1, 1024);
         Recipe cifar = override_recipe({.epochs = flags.quick ? 1 : 8, .batch = 128, .lr = 0.1, .sgd = true,
                                         .weight_decay = 5e-4, .final_lr_ratio = 0.005, .label_smoothing = 0.1});
         cifar.warmup_epochs = 0.2 * cifar.epochs;  // one-cycle: the first fifth warms up, the rest anneals

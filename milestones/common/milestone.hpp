@@ -3,11 +3,14 @@
 // the SVG learning curve, per-class accuracy and the confusion matrix.
 #pragma once
 #include <algorithm>
+#include <charconv>
+#include <climits>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -51,32 +54,60 @@ struct Flags {
         auto it = extra.find(k);
         return it == extra.end() ? dflt : it->second;
     }
+    /// --k as a whole number in lo..hi (dflt when absent); ValueError naming the flag otherwise.
+    int64_t get_int(const std::string& k, int64_t dflt, int64_t lo, int64_t hi) const {
+        auto it = extra.find(k);
+        return it == extra.end() ? dflt : parse_int("--" + k, it->second, lo, hi);
+    }
+    /// --k as a finite number in lo..hi (dflt when absent); ValueError naming the flag otherwise.
+    double get_double(const std::string& k, double dflt, double lo, double hi) const {
+        auto it = extra.find(k);
+        return it == extra.end() ? dflt : parse_double("--" + k, it->second, lo, hi);
+    }
+
+    /// `text` as a whole number in lo..hi, else a ValueError that names the flag, the range and
+    /// what came (no std::invalid_argument, no silent 0 from atoi).
+    static int64_t parse_int(const std::string& flag, const std::string& text, int64_t lo, int64_t hi) {
+        int64_t v = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi)
+            throw tinytorch::ValueError(fmt(flag, " must be a whole number in ", lo, "..", hi, ", got '",
+                                            text.substr(0, 40), "'; hint: e.g. ", flag, " ", std::max<int64_t>(lo, 1)));
+        return v;
+    }
+    static double parse_double(const std::string& flag, const std::string& text, double lo, double hi) {
+        char* end = nullptr;
+        const double v = text.empty() ? NAN : std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v) || v < lo || v > hi)
+            throw tinytorch::ValueError(fmt(flag, " must be a number in ", lo, "..", hi, ", got '", text.substr(0, 40),
+                                            "'; hint: e.g. ", flag, " 0.01"));
+        return v;
+    }
 };
 
-/// Parse the common flags; `usage` is printed for --help. Unknown --key value pairs land in
-/// Flags::extra if `allowed_extra` names them, else the program stops with a message.
-inline Flags parse_flags(int argc, char** argv, const std::string& name, const std::string& usage,
-                         const std::vector<std::string>& allowed_extra = {}) {
+/// --help was asked for: parse_flag_list stops and parse_flags prints the usage.
+struct HelpRequested {};
+
+/// The flags in `args` (argv without the program name). ValueError for an unknown flag, a flag
+/// without its value, or a value that is not a number in range; HelpRequested for --help.
+/// Reads no environment: parse_flags adds TINYTORCH_DATA_DIR and the defaults.
+inline Flags parse_flag_list(const std::vector<std::string>& args, const std::string& name,
+                             const std::vector<std::string>& allowed_extra = {}) {
     Flags f;
-    auto need_value = [&](int i) {
-        if (i + 1 >= argc) {
-            std::fprintf(stderr, "%s: %s needs a value\n", name.c_str(), argv[i]);
-            std::exit(2);
-        }
-        return std::string(argv[i + 1]);
+    const size_t n = args.size();
+    auto need_value = [&](size_t i) {
+        if (i + 1 >= n)
+            throw tinytorch::ValueError(fmt(name, ": ", args[i], " needs a value; hint: e.g. ", args[i], " 10 (see --help)"));
+        return args[i + 1];
     };
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
+    for (size_t i = 0; i < n; ++i) {
+        const std::string& a = args[i];
         if (a == "--help" || a == "-h") {
-            std::printf("%s\n\ncommon flags:\n  --epochs N      training epochs\n  --seed S        random seed (default 42)\n"
-                        "  --data-dir DIR  dataset directory (default: $TINYTORCH_DATA_DIR, else datasets/, else ../shared/datasets)\n"
-                        "  --quick         a seconds-long smoke run\n  --out DIR       where to write run.json and curve.svg\n",
-                        usage.c_str());
-            std::exit(0);
+            throw HelpRequested{};
         } else if (a == "--epochs") {
-            f.epochs = std::atoi(need_value(i).c_str()); ++i;
+            f.epochs = static_cast<int>(Flags::parse_int("--epochs", need_value(i), 1, 1000000)); ++i;
         } else if (a == "--seed") {
-            f.seed = std::strtoull(need_value(i).c_str(), nullptr, 10); ++i;
+            f.seed = static_cast<uint64_t>(Flags::parse_int("--seed", need_value(i), 0, INT64_MAX)); ++i;
         } else if (a == "--data-dir") {
             f.data_dir = need_value(i); ++i;
         } else if (a == "--out") {
@@ -85,12 +116,56 @@ inline Flags parse_flags(int argc, char** argv, const std::string& name, const s
             f.quick = true;
         } else if (a.rfind("--", 0) == 0 &&
                    std::find(allowed_extra.begin(), allowed_extra.end(), a.substr(2)) != allowed_extra.end()) {
-            bool is_switch = i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0;
-            f.extra[a.substr(2)] = is_switch ? "1" : argv[++i];
+            bool is_switch = i + 1 >= n || args[i + 1].rfind("--", 0) == 0;
+            f.extra[a.substr(2)] = is_switch ? "1" : args[++i];
         } else {
-            std::fprintf(stderr, "%s: unknown argument '%s' (try --help)\n", name.c_str(), a.c_str());
-            std::exit(2);
+            std::string known = "--epochs --seed --data-dir --out --quick --help";
+            for (const std::string& k : allowed_extra) known += " --" + k;
+            throw tinytorch::ValueError(fmt(name, ": unknown argument '", a.substr(0, 40), "', expected one of: ",
+                                            known, "; hint: try --help"));
         }
+    }
+    return f;
+}
+
+/// From here on, an exception that leaves main() — a missing dataset (DataError), a bad flag
+/// value (ValueError) — ends the program with "<name>: error: <message>" and exit code 1,
+/// instead of "terminate called after throwing ..." and a core dump.
+inline void install_error_handler(const std::string& name) {
+    static std::string program;
+    program = name;
+    std::set_terminate([] {
+        if (std::exception_ptr error = std::current_exception()) {
+            try {
+                std::rethrow_exception(error);
+            } catch (const std::exception& e) {
+                std::fflush(stdout);
+                std::fprintf(stderr, "\n%s: error: %s\n", program.c_str(), e.what());
+                std::_Exit(1);
+            } catch (...) {
+            }
+        }
+        std::abort();
+    });
+}
+
+/// Parse the common flags; `usage` is printed for --help. Unknown --key value pairs land in
+/// Flags::extra if `allowed_extra` names them, else the program stops with a message (exit 2).
+inline Flags parse_flags(int argc, char** argv, const std::string& name, const std::string& usage,
+                         const std::vector<std::string>& allowed_extra = {}) {
+    install_error_handler(name);
+    Flags f;
+    try {
+        f = parse_flag_list(std::vector<std::string>(argv + 1, argv + argc), name, allowed_extra);
+    } catch (const HelpRequested&) {
+        std::printf("%s\n\ncommon flags:\n  --epochs N      training epochs\n  --seed S        random seed (default 42)\n"
+                    "  --data-dir DIR  dataset directory (default: $TINYTORCH_DATA_DIR, else datasets/, else ../shared/datasets)\n"
+                    "  --quick         a seconds-long smoke run\n  --out DIR       where to write run.json and curve.svg\n",
+                    usage.c_str());
+        std::exit(0);
+    } catch (const tinytorch::ValueError& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        std::exit(2);
     }
     const char* env = std::getenv("TINYTORCH_DATA_DIR");
     f.data_dir_given = !f.data_dir.empty() || (env && *env);

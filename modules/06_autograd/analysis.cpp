@@ -100,6 +100,9 @@ int main(int argc, char** argv) {
         return nn::functional::cross_entropy(h.matmul(w2) + b2, target);
     };
     const double gemm_flops = 2.0 * batch * (in * hidden + hidden * classes);
+    // Backward: layer 2 needs two GEMMs (g@W2^T for h, h^T@g for W2), layer 1 only x^T@g — the
+    // data x needs no gradient — so the backward does about as much GEMM work as the forward.
+    const double backward_flops = 2.0 * batch * (in * hidden + 2 * hidden * classes);
     // Interleaved repetitions (forward, backward, no-grad forward), so that a busy machine
     // slows all three alike; the best of each is reported.
     std::vector<double> fwd, bwd, fwd_nograd;
@@ -126,10 +129,10 @@ int main(int argc, char** argv) {
     std::printf("   %-34s %10.3f %12.2f\n", "forward, recording the graph", t_fwd * 1e3, gemm_flops / t_fwd / 1e9);
     std::printf("   %-34s %10.3f %12.2f\n", "forward under NoGradGuard", t_fwd_nograd * 1e3,
                 gemm_flops / t_fwd_nograd / 1e9);
-    std::printf("   %-34s %10.3f %12.2f\n", "backward", t_bwd * 1e3, 2.0 * gemm_flops / t_bwd / 1e9);
-    std::printf("   backward / forward = %.2f  (a GEMM needs two GEMMs back, g@W^T and x^T@g; the first\n"
-                "   layer needs only x^T@g because the data x needs no gradient)\n\n",
-                t_bwd / t_fwd);
+    std::printf("   %-34s %10.3f %12.2f\n", "backward", t_bwd * 1e3, backward_flops / t_bwd / 1e9);
+    std::printf("   backward / forward = %.2f  (GEMM work back / forward = %.2f: a GEMM needs two GEMMs back,\n"
+                "   g@W^T and x^T@g, but the first layer needs only x^T@g because the data x needs no gradient)\n\n",
+                t_bwd / t_fwd, backward_flops / gemm_flops);
 
     // ---- 2. the graph one step records ------------------------------------------------------------
     Tensor loss = forward();

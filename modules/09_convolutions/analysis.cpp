@@ -3,7 +3,7 @@
 //      FLOPs and activation memory at batch 64
 //   2. conv2d (im2col + GEMM) against a plain GEMM of the same size (M = out_channels,
 //      K = in·k·k, N = Ho·Wo·batch): achieved GFLOP/s forward and backward
-//   3. the six loops against im2col + GEMM: same arithmetic, very different speed
+//   3. the seven loops against im2col + GEMM: same arithmetic, very different speed
 //   4. the column buffer: what one thread holds, and what storing it for backward would cost
 //   5. BatchNorm2d: the fused kernel against the reference built from tensor ops
 //   6. a whole forward + backward of both networks at batch 64: images per second
@@ -186,7 +186,7 @@ int main() {
     }
 
     // ---- 3. naive loops against im2col + GEMM ----------------------------------------------------
-    std::printf("\n3. conv2d_naive (six loops) vs conv2d (im2col + GEMM), batch 4\n");
+    std::printf("\n3. conv2d_naive (seven loops) vs conv2d (im2col + GEMM), batch 4\n");
     std::printf("  %-24s %12s %12s %10s %12s\n", "layer", "naive ms", "im2col ms", "speed-up", "naive GF/s");
     {
         NoGradGuard no_grad;

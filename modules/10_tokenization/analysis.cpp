@@ -71,8 +71,12 @@ int main() {
     const size_t held_out_size = corpus.size() / 10;
     const std::string train_text = corpus.substr(0, std::min<size_t>(corpus.size() - held_out_size, 128 * 1024));
     const std::string held_out = corpus.substr(corpus.size() - held_out_size);
-    std::printf("corpus: %s\n        %zu bytes; training text %zu bytes, held-out text %zu bytes\n\n", source.c_str(),
+    std::printf("corpus: %s\n        %zu bytes; training text %zu bytes, held-out text %zu bytes\n", source.c_str(),
                 corpus.size(), train_text.size(), held_out.size());
+    if (train_text.find(held_out.substr(0, std::min<size_t>(held_out.size(), 256))) != std::string::npos)
+        std::printf("        WARNING: the held-out text also occurs in the training text (the embedded fallback\n"
+                    "        repeats one paragraph), so bytes/token below is optimistic; fetch Tiny Shakespeare.\n");
+    std::printf("\n");
 
     // ---- build the tokenizers -----------------------------------------------------------------------
     std::vector<Row> rows;

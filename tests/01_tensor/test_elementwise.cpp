@@ -174,11 +174,11 @@ TEST_CASE("maximum and minimum broadcast like arithmetic", "[01_tensor]") {
     CHECK(equal(minimum(b, a), a.minimum(b)));
 }
 
-TEST_CASE("masked_fill writes the value where the mask is non-zero", "[01_tensor]") {
+TEST_CASE("masked_fill writes the value where the Bool mask is true", "[01_tensor]") {
     Tensor x = arange(6.f).reshape({2, 3});
-    Tensor mask({{1.f, 0.f, 0.f}, {0.f, 0.f, 2.f}});
+    Tensor mask = Tensor({{1.f, 0.f, 0.f}, {0.f, 0.f, 2.f}}).to(kBool);
     CHECK(x.masked_fill(mask, -9.f).to_vector() == Floats{-9, 1, 2, 3, 4, -9});
-    Tensor row({0.f, 1.f, 0.f});  // broadcast over rows
+    Tensor row({false, true, false});  // broadcast over rows
     CHECK(x.masked_fill(row, 0.5f).to_vector() == Floats{0, 0.5f, 2, 3, 0.5f, 5});
     Tensor causal = ones({3, 3}).masked_fill(arange(3.f).reshape({3, 1}).lt(arange(3.f)), 0.f);
     CHECK(causal.to_vector() == Floats{1, 0, 0, 1, 1, 0, 1, 1, 1});
@@ -186,20 +186,24 @@ TEST_CASE("masked_fill writes the value where the mask is non-zero", "[01_tensor
 }
 
 TEST_CASE("where picks from a where the condition holds and from b elsewhere", "[01_tensor]") {
-    Tensor cond({1.f, 0.f, -1.f, 0.f});
+    Tensor cond({true, false, true, false});
     Tensor a({1.f, 2.f, 3.f, 4.f}), b({10.f, 20.f, 30.f, 40.f});
     CHECK(where(cond, a, b).to_vector() == Floats{1, 20, 3, 40});
-    Tensor c2(Floats{1.f, 0.f}, {2, 1});  // [2, 1] with [4] and a scalar: broadcast to [2, 4]
+    CHECK(where(cond, a, b).dtype() == kFloat);
+    Tensor c2 = Tensor(Floats{1.f, 0.f}, {2, 1}).to(kBool);  // [2, 1] with [4] and a scalar: broadcast to [2, 4]
     Tensor w = where(c2, a, scalar_tensor(0.f));
     CHECK(w.shape() == Shape{2, 4});
     CHECK(w.to_vector() == Floats{1, 2, 3, 4, 0, 0, 0, 0});
     CHECK(where(a.gt(2.f), a, a.neg()).to_vector() == Floats{-1, -2, 3, 4});
     Tensor m = arange(4.f).reshape({2, 2});
-    CHECK(where(ones({2, 2}), m.t(), m).to_vector() == Floats{0, 2, 1, 3});
+    CHECK(where(ones({2, 2}, kBool), m.t(), m).to_vector() == Floats{0, 2, 1, 3});
 }
 
-TEST_CASE("comparisons give one where true and zero where false", "[01_tensor]") {
+TEST_CASE("comparisons give Bool tensors holding one where true and zero where false", "[01_tensor]") {
     Tensor a({1.f, 2.f, 3.f}), b({3.f, 2.f, 1.f});
+    for (const Tensor& c : {a.eq(b), a.ne(b), a.lt(b), a.le(b), a.gt(b), a.ge(b), a.eq(2.f), a.ne(2.f), a.lt(2.f),
+                            a.le(2.f), a.gt(2.f), a.ge(2.f), a == b, a != b, a < b, a >= 2.f, a == 2.f})
+        CHECK(c.dtype() == kBool);
     CHECK(a.eq(b).to_vector() == Floats{0, 1, 0});
     CHECK(a.ne(b).to_vector() == Floats{1, 0, 1});
     CHECK(a.lt(b).to_vector() == Floats{1, 0, 0});

@@ -108,7 +108,7 @@ TEST_CASE("clamp records both bounds with infinity for a missing one", "[01_tens
 }
 
 TEST_CASE("masked_fill and where record their masks as saved tensors", "[01_tensor]") {
-    Tensor x = leaf({3}), mask({0.f, 1.f, 0.f});
+    Tensor x = leaf({3}), mask({false, true, false});
     Tensor m = x.masked_fill(mask, -5.f);
     CHECK(m.grad_fn()->name == "masked_fill");
     CHECK(m.grad_fn()->inputs.size() == 1);
@@ -177,6 +177,11 @@ TEST_CASE("select and slice record their normalised arguments", "[01_tensor]") {
     CHECK(sl.grad_fn()->name == "slice");
     CHECK(sl.grad_fn()->ints == std::vector<int64_t>{1, 2, 5, 2});  // dim, start, stop, step
     CHECK(x.narrow(0, 1, 2).grad_fn()->ints == std::vector<int64_t>{0, 1, 3, 1});
+    // bounds are recorded after the Python rules: negative ones normalised, out-of-range ones
+    // clamped, an empty range recorded with stop == start
+    CHECK(x.slice(0, -100, 100, 3).grad_fn()->ints == std::vector<int64_t>{0, 0, 4, 3});
+    CHECK(x.slice(1, 4, 2).grad_fn()->ints == std::vector<int64_t>{1, 4, 4, 1});
+    CHECK(x.select(-2, -4).grad_fn()->ints == std::vector<int64_t>{0, 0});
     CHECK(op_name(x.index({1, Slice(0, 2)})) == "slice");
     CHECK(op_name(x.index({Slice(0, 2), 1})) == "select");
 }
@@ -233,12 +238,14 @@ TEST_CASE("mean and var are built from recorded primitives", "[01_tensor]") {
 
 TEST_CASE("max and min along a dim save the chosen indices", "[01_tensor]") {
     Tensor x = leaf({2, 3});  // [[1, 2, 3], [4, 5, 6]]
-    Tensor m = x.max(1, true);
+    auto [m, mi] = x.max(1, true);
+    CHECK(mi.to_vector() == Floats{2, 2});
+    CHECK_FALSE(mi.requires_grad());
     CHECK(m.grad_fn()->name == "max");
     CHECK(m.grad_fn()->ints == std::vector<int64_t>{1, 1});  // dim, keepdim
     CHECK(m.grad_fn()->saved[0].to_vector() == Floats{2, 2});
     CHECK(m.grad_fn()->saved[0].shape() == Shape{2, 1});
-    Tensor n = x.min(0);
+    Tensor n = std::get<0>(x.min(0));
     CHECK(n.grad_fn()->name == "min");
     CHECK(n.grad_fn()->ints == std::vector<int64_t>{0, 0});
     CHECK(n.grad_fn()->saved[0].to_vector() == Floats{0, 0, 0});

@@ -81,6 +81,10 @@ TEST_CASE("NotImplemented names the module the function and the lesson section",
     auto stub = [] { TINYTORCH_TODO("01_tensor", "Tensor::matmul", "§7"); };
     CHECK_THROWS_AS(stub(), NotImplemented);
     CHECK_THROWS_WITH(stub(), Contains("Tensor::matmul") && Contains("§7") && Contains("01_tensor"));
+    // the message names the file (and line) to write in
+    CHECK_THROWS_WITH(stub(), Contains("test_helpers.cpp:"));
+    NotImplemented at("01_tensor", "contiguous_strides", "§2", "/home/me/tt/include/tinytorch/tensor/shape.hpp", 38);
+    CHECK(std::string(at.what()).find("fill in its body in include/tinytorch/tensor/shape.hpp:38") != std::string::npos);
 }
 
 TEST_CASE("fmt concatenates anything printable", "[01_tensor][provided]") {

@@ -156,3 +156,77 @@ TEST_CASE("stack joins equal shapes along a new dim", "[01_tensor]") {
     CHECK(sc.shape() == Shape{2});
     CHECK(sc.to_vector() == Floats{1, 2});
 }
+
+// Blind spots a first implementation often has (issue 14): lengths a step does not divide,
+// negative and clamped bounds combined with a step, empty ranges, size-1 dims.
+TEST_CASE("slice rounds its length up when the step does not divide it", "[01_tensor]") {
+    Tensor v = arange(10.f);
+    Tensor a = v.slice(0, 1, 10, 4);  // 1, 5, 9: ceil(9 / 4) = 3 values, not 2
+    CHECK(a.shape() == Shape{3});
+    CHECK(a.strides() == Shape{4});
+    CHECK(a.storage_offset() == 1);
+    CHECK(a.to_vector() == Floats{1, 5, 9});
+    CHECK(v.slice(0, 0, 10, 3).to_vector() == Floats{0, 3, 6, 9});  // ceil(10 / 3) = 4
+    CHECK(v.slice(0, 0, 10, 7).to_vector() == Floats{0, 7});
+    CHECK(v.slice(0, 2, 3, 5).to_vector() == Floats{2});           // a step longer than the range
+    CHECK(v.slice(0, std::nullopt, std::nullopt, 100).to_vector() == Floats{0});
+    Tensor m = matrix();                                             // [3, 4]
+    Tensor c = m.slice(1, 0, 4, 3);                                  // columns 0 and 3
+    CHECK(c.shape() == Shape{3, 2});
+    CHECK(c.strides() == Shape{4, 3});
+    CHECK(c.to_vector() == Floats{0, 3, 4, 7, 8, 11});
+    CHECK(m.slice(0, 0, 3, 2).to_vector() == Floats{0, 1, 2, 3, 8, 9, 10, 11});  // rows 0 and 2
+}
+
+TEST_CASE("slice combines negative and clamped bounds with a step", "[01_tensor]") {
+    Tensor v = arange(6.f);
+    CHECK(v.slice(0, -5, std::nullopt, 2).to_vector() == Floats{1, 3, 5});
+    CHECK(v.slice(0, -100, 100, 4).to_vector() == Floats{0, 4});
+    CHECK(v.slice(0, 1, -1, 3).to_vector() == Floats{1, 4});
+    CHECK(v.slice(0, -1, std::nullopt, 2).to_vector() == Floats{5});
+    Tensor s = v.slice(0, -4, -1, 2);  // elements 2 and 4
+    CHECK(s.storage_offset() == 2);
+    CHECK(s.to_vector() == Floats{2, 4});
+    CHECK(matrix().slice(-1, -3, std::nullopt, 2).to_vector() == Floats{1, 3, 5, 7, 9, 11});
+}
+
+TEST_CASE("empty slices keep the other dims and any step", "[01_tensor]") {
+    Tensor m = matrix();
+    CHECK(m.slice(0, 2, 2).shape() == Shape{0, 4});
+    CHECK(m.slice(1, 3, 1).shape() == Shape{3, 0});
+    CHECK(m.slice(1, 3, 1, 2).shape() == Shape{3, 0});
+    CHECK(m.slice(0, 5, std::nullopt, 3).shape() == Shape{0, 4});
+    CHECK(m.slice(0, -1, -2).numel() == 0);
+    CHECK(m.slice(1, 4, std::nullopt).to_vector().empty());
+    CHECK(arange(6.f).slice(0, 3, 3, 2).shape() == Shape{0});
+}
+
+TEST_CASE("slice and select work on size-one dims", "[01_tensor]") {
+    Tensor col = arange(3.f).reshape({3, 1});
+    CHECK(col.slice(1, 0, 1).shape() == Shape{3, 1});
+    CHECK(col.slice(1, 0, std::nullopt, 2).to_vector() == Floats{0, 1, 2});
+    CHECK(col.slice(1, 1, std::nullopt).shape() == Shape{3, 0});
+    CHECK(col.select(1, -1).to_vector() == Floats{0, 1, 2});
+    CHECK(col.select(1, 0).shape() == Shape{3});
+    Tensor row = arange(4.f).reshape({1, 4});
+    CHECK(row.select(0, -1).to_vector() == Floats{0, 1, 2, 3});
+    CHECK(row.slice(0, -1, std::nullopt).shape() == Shape{1, 4});
+    CHECK(row.slice(1, 1, std::nullopt, 2).at({0, 1}) == 3.f);
+    CHECK_THROWS_AS(row.select(0, 1), IndexError);
+    CHECK_THROWS_AS(row.select(0, -2), IndexError);
+}
+
+TEST_CASE("select and at count negative indices on every dim of a view", "[01_tensor]") {
+    Tensor x = arange(24.f).reshape({2, 3, 4});
+    Tensor s = x.select(-2, -1);  // x[:, 2, :]
+    CHECK(s.shape() == Shape{2, 4});
+    CHECK(s.storage_offset() == 8);
+    CHECK(s.to_vector() == Floats{8, 9, 10, 11, 20, 21, 22, 23});
+    CHECK(x.select(2, -4).to_vector() == Floats{0, 4, 8, 12, 16, 20});
+    Tensor v = x.slice(2, 1, std::nullopt, 2);  // x[:, :, 1::2], offset 1, strides [12, 4, 2]
+    CHECK(v.at({-1, -1, -1}) == 23.f);
+    CHECK(v.at({1, 0, -2}) == 13.f);
+    CHECK(v.select(0, -1).select(0, -2).to_vector() == Floats{17, 19});
+    CHECK_THROWS_AS(v.at({0, 0, 2}), IndexError);
+    CHECK_THROWS_AS(v.at({0, 0, -3}), IndexError);
+}

@@ -128,21 +128,48 @@ TEST_CASE("max and min over everything", "[01_tensor]") {
     CHECK(scalar_tensor(-2.f).max().item() == -2.f);
 }
 
-TEST_CASE("max and min along a dim keep or drop it", "[01_tensor]") {
+TEST_CASE("max and min along a dim return values and indices like libtorch", "[01_tensor]") {
     Tensor x({{3.f, -1.f, 7.f}, {0.f, 8.f, -4.f}});
-    CHECK(x.max(0).to_vector() == Floats{3, 8, 7});
-    CHECK(x.max(1).to_vector() == Floats{7, 8});
-    CHECK(x.max(1, true).shape() == Shape{2, 1});
-    CHECK(x.max(-1, true).to_vector() == Floats{7, 8});
-    CHECK(x.min(0).to_vector() == Floats{0, -1, -4});
-    CHECK(x.min(1).to_vector() == Floats{-1, -4});
-    CHECK(x.min(0, true).shape() == Shape{1, 3});
+    auto [v0, i0] = x.max(0);
+    CHECK(v0.to_vector() == Floats{3, 8, 7});
+    CHECK(i0.to_vector() == Floats{0, 1, 0});
+    auto [v1, i1] = x.max(1);
+    CHECK(v1.to_vector() == Floats{7, 8});
+    CHECK(i1.to_vector() == Floats{2, 1});
+    auto [vk, ik] = x.max(1, true);
+    CHECK(vk.shape() == Shape{2, 1});
+    CHECK(ik.shape() == Shape{2, 1});
+    CHECK(std::get<0>(x.max(-1, true)).to_vector() == Floats{7, 8});
+    auto [m0, j0] = x.min(0);
+    CHECK(m0.to_vector() == Floats{0, -1, -4});
+    CHECK(j0.to_vector() == Floats{1, 0, 1});
+    CHECK(std::get<0>(x.min(1)).to_vector() == Floats{-1, -4});
+    CHECK(std::get<1>(x.min(1)).to_vector() == Floats{1, 2});
+    CHECK(std::get<0>(x.min(0, true)).shape() == Shape{1, 3});
     Tensor y = grid234();
-    CHECK(y.max(1).shape() == Shape{2, 4});
-    CHECK(y.max(1).to_vector() == Floats{8, 9, 10, 11, 20, 21, 22, 23});
-    CHECK(y.min(2).to_vector() == Floats{0, 4, 8, 12, 16, 20});
-    CHECK(y.transpose(1, 2).max(2).to_vector() == Floats{8, 9, 10, 11, 20, 21, 22, 23});
-    CHECK(scalar_tensor(3.f).max(0).item() == 3.f);
+    CHECK(std::get<0>(y.max(1)).shape() == Shape{2, 4});
+    CHECK(std::get<0>(y.max(1)).to_vector() == Floats{8, 9, 10, 11, 20, 21, 22, 23});
+    CHECK(std::get<1>(y.max(1)).to_vector() == Floats(8, 2.f));
+    CHECK(std::get<0>(y.min(2)).to_vector() == Floats{0, 4, 8, 12, 16, 20});
+    CHECK(std::get<0>(y.transpose(1, 2).max(2)).to_vector() == Floats{8, 9, 10, 11, 20, 21, 22, 23});
+    CHECK(std::get<0>(scalar_tensor(3.f).max(0)).item() == 3.f);
+    CHECK(std::get<1>(scalar_tensor(3.f).max(0)).item() == 0.f);
+}
+
+TEST_CASE("amax and amin give the values only over one or several dims", "[01_tensor]") {
+    Tensor x({{3.f, -1.f, 7.f}, {0.f, 8.f, -4.f}});
+    CHECK(x.amax(1).to_vector() == Floats{7, 8});
+    CHECK(x.amin(0).to_vector() == Floats{0, -1, -4});
+    CHECK(x.amax(1, true).shape() == Shape{2, 1});
+    CHECK(x.amax().item() == 8.f);
+    CHECK(x.amin().item() == -4.f);
+    Tensor y = grid234();  // values 0..23 in [2, 3, 4]
+    CHECK(y.amax({0, 2}).to_vector() == Floats{15, 19, 23});
+    CHECK(y.amin({0, 2}, true).shape() == Shape{1, 3, 1});
+    CHECK(y.amin({0, 2}, true).to_vector() == Floats{0, 4, 8});
+    CHECK(y.amax({2, 0}).to_vector() == Floats{15, 19, 23});
+    CHECK(amax(y, {1}).to_vector() == std::get<0>(y.max(1)).to_vector());
+    CHECK(x.max(Tensor({{5.f, 0.f, 0.f}, {0.f, 0.f, 0.f}})).to_vector() == Floats{5, 0, 7, 0, 8, 0});
 }
 
 TEST_CASE("argmax takes the first position when values tie", "[01_tensor]") {
@@ -176,17 +203,29 @@ TEST_CASE("max and argmax do not hide a NaN", "[01_tensor]") {
     CHECK(std::isnan(v.min().item()));
 }
 
-TEST_CASE("var is unbiased by default and population with correction zero", "[01_tensor]") {
+TEST_CASE("var and std take libtorch's unbiased and correction overloads", "[01_tensor]") {
     Tensor v({1.f, 2.f, 3.f, 4.f});  // mean 2.5, squared deviations sum to 5
     CHECK_THAT(v.var().item(), WithinAbs(5.0 / 3.0, 1e-6));
-    CHECK_THAT(v.var(0, false, 0).item(), WithinAbs(1.25, 1e-6));
-    CHECK_THAT(v.var(std::vector<int64_t>{}, false, 0).item(), WithinAbs(1.25, 1e-6));
+    CHECK_THAT(v.var(false).item(), WithinAbs(1.25, 1e-6));  // var(unbiased = false)
+    CHECK_THAT(v.var(0, false).item(), WithinAbs(1.25, 1e-6));
+    CHECK_THAT(v.var(std::vector<int64_t>{}, false).item(), WithinAbs(1.25, 1e-6));
+    CHECK_THAT(v.std().item(), WithinAbs(std::sqrt(5.0 / 3.0), 1e-6));
+    CHECK_THAT(v.std(0, false).item(), WithinAbs(std::sqrt(1.25), 1e-6));
     Tensor m({{1.f, 2.f, 3.f}, {2.f, 4.f, 9.f}});
-    CHECK(allclose(m.var(1), Tensor({1.f, 13.f})));  // [1, 2, 3]: 2/2 and [2, 4, 9]: 26/2
-    CHECK(allclose(m.var(1, true, 0), Tensor(Floats{2.f / 3.f, 26.f / 3.f}, {2, 1})));
+    CHECK(allclose(m.var(1), Tensor({1.f, 13.f})));  // [1, 2, 3]: 2/2 and [2, 4, 9]: 26/2 (libtorch's var(int dim))
+    CHECK(allclose(m.var(1, false), Tensor({2.f / 3.f, 26.f / 3.f})));  // x.var(1, false): unbiased = false
+    CHECK(allclose(m.var(1, false, true), Tensor(Floats{2.f / 3.f, 26.f / 3.f}, {2, 1})));
+    CHECK(allclose(m.var(1, true, true), Tensor(Floats{1.f, 13.f}, {2, 1})));
     CHECK(allclose(m.var(0), Tensor({0.5f, 2.f, 18.f})));
     CHECK_THAT(m.var({0, 1}).item(), WithinAbs(41.5 / 5.0, 1e-5));  // mean 3.5, squares sum to 41.5
-    CHECK(m.var({0, 1}, true).shape() == Shape{1, 1});
+    CHECK(m.var({0, 1}, true).dim() == 0);  // var(dims, unbiased): the bool is unbiased, not keepdim
+    CHECK(m.var({0, 1}, true, true).shape() == Shape{1, 1});
+    // The 2.x correction form: divide by n - correction.
+    CHECK(allclose(m.var(1, std::optional<int64_t>(0), true), Tensor(Floats{2.f / 3.f, 26.f / 3.f}, {2, 1})));
+    CHECK(allclose(m.var({1}, std::optional<int64_t>(2)), Tensor({2.f, 26.f})));
+    CHECK(allclose(m.var(1, std::optional<int64_t>()), m.var(1)));  // nullopt = 1
+    CHECK(allclose(m.std({1}, std::optional<int64_t>(0)), Tensor({2.f / 3.f, 26.f / 3.f}).sqrt()));
+    CHECK(allclose(m.std(1), Tensor({1.f, 13.f}).sqrt()));
     CHECK(full({5}, 3.f).var().item() == 0.f);
 }
 

@@ -218,3 +218,18 @@ TEST_CASE("to_vector reads a strided view in logical order", "[01_tensor]") {
     CHECK(x.permute({2, 1, 0}).to_vector()[1] == 12.f);
     CHECK(x.slice(2, std::nullopt, std::nullopt, 3).to_vector() == Floats{0, 3, 4, 7, 8, 11, 12, 15, 16, 19, 20, 23});
 }
+
+TEST_CASE("views of a strided slice copy only when they must", "[01_tensor]") {
+    Tensor x = arange(10.f);
+    Tensor odd = x.slice(0, 1, 10, 4);  // 1, 5, 9: not contiguous
+    CHECK_FALSE(odd.is_contiguous());
+    Tensor r = odd.reshape({3, 1});
+    CHECK_FALSE(r.shares_storage_with(x));
+    CHECK(r.to_vector() == Floats{1, 5, 9});
+    CHECK_THROWS_AS(odd.view({3, 1}), ShapeError);
+    Tensor one = x.slice(0, 2, 3);  // a single element is contiguous whatever its stride
+    CHECK(one.is_contiguous());
+    CHECK(x.slice(0, 3, 4, 5).is_contiguous());
+    CHECK(one.view({1, 1}).shares_storage_with(x));
+    CHECK(odd.unsqueeze(0).expand({2, -1}).to_vector() == Floats{1, 5, 9, 1, 5, 9});
+}

@@ -7,7 +7,7 @@
 using namespace tinytorch;
 
 namespace {
-const float kInf = std::numeric_limits<float>::infinity();
+const float kSoftmaxInf = std::numeric_limits<float>::infinity();
 
 bool all_finite(const Tensor& t) {
     for (float v : t.to_vector())
@@ -62,7 +62,7 @@ TEST_CASE("softmax is stable for inputs of plus or minus one thousand", "[02_act
 }
 
 TEST_CASE("softmax gives exactly zero to a masked minus infinity logit", "[02_activations]") {
-    Tensor p = softmax(Tensor({{0.f, -kInf, 0.f}, {-kInf, 5.f, -kInf}}), -1);
+    Tensor p = softmax(Tensor({{0.f, -kSoftmaxInf, 0.f}, {-kSoftmaxInf, 5.f, -kSoftmaxInf}}), -1);
     CHECK(equal(p, Tensor({{0.5f, 0.f, 0.5f}, {0.f, 1.f, 0.f}})));
 }
 
@@ -134,7 +134,7 @@ TEST_CASE("log_softmax stays finite where the probability underflows to zero", "
     Tensor y = log_softmax(x, 1);
     REQUIRE(all_finite(y));
     CHECK(allclose(y, Tensor({{0.f, -1000.f}, {0.f, -2000.f}})));
-    CHECK(softmax(x, 1).log().min().item() == -kInf);  // what the unfused route would give
+    CHECK(softmax(x, 1).log().min().item() == -kSoftmaxInf);  // what the unfused route would give
 }
 
 TEST_CASE("log_softmax exponentiated sums to one over every dim", "[02_activations]") {

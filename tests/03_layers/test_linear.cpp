@@ -70,6 +70,10 @@ TEST_CASE("Linear without bias has only a weight", "[03_layers]") {
     fc.weight.copy_(Tensor({{1.f, 1.f, 1.f, 1.f}, {0.f, 1.f, 0.f, -1.f}}));
     CHECK(allclose(fc(Tensor({{1.f, 2.f, 3.f, 4.f}})), Tensor({{10.f, -2.f}})));
     CHECK(fc.to_string() == "Linear(in_features=4, out_features=2, bias=false)");
+    nn::Linear opt(nn::LinearOptions(4, 2).bias(false));  // libtorch's spelling of the same layer
+    CHECK_FALSE(opt.bias.defined());
+    CHECK(opt.weight.shape() == Shape{2, 4});
+    CHECK(nn::Linear(nn::LinearOptions(3, 5)).bias.shape() == Shape{5});
 }
 
 TEST_CASE("Linear default init is uniform within one over sqrt in_features", "[03_layers]") {

@@ -83,3 +83,48 @@ TEST_CASE("binary_cross_entropy_with_logits matches PyTorch up to logits of one 
                        return nn::BCEWithLogitsLoss(r)(x, t);
                    }) == 6);
 }
+
+namespace test_golden_options {
+Tensor optional_tensor(const golden::Case& c, const std::string& name) {
+    return c.tensors.count(name) ? c.tensor(name) : Tensor();
+}
+}  // namespace test_golden_options
+
+TEST_CASE("cross_entropy with weight and ignore_index matches PyTorch fused and composed", "[04_losses]") {
+    using test_golden_options::optional_tensor;
+    auto options = [](Reduction r, const golden::Case& c) {
+        return nn::CrossEntropyLossOptions().weight(optional_tensor(c, "weight")).ignore_index(c.int_attr("ignore_index"))
+            .reduction(r).label_smoothing(c.float_attr("label_smoothing"));
+    };
+    CHECK(check_op("cross_entropy_opts", [&](const Tensor& x, const Tensor& t, Reduction r, const golden::Case& c) {
+              return F::cross_entropy(x, t, options(r, c));
+          }) == 18);
+    CHECK(check_op("cross_entropy_opts", [&](const Tensor& x, const Tensor& t, Reduction r, const golden::Case& c) {
+              return F::cross_entropy_naive(x, t, options(r, c));
+          }) == 18);
+    CHECK(check_op("cross_entropy_opts", [&](const Tensor& x, const Tensor& t, Reduction r, const golden::Case& c) {
+              return nn::CrossEntropyLoss(options(r, c))(x, t);
+          }) == 18);
+}
+
+TEST_CASE("nll_loss with weight and ignore_index matches PyTorch", "[04_losses]") {
+    using test_golden_options::optional_tensor;
+    CHECK(check_op("nll_loss_opts", [](const Tensor& x, const Tensor& t, Reduction r, const golden::Case& c) {
+              return nn::NLLLoss(nn::NLLLossOptions().weight(optional_tensor(c, "weight"))
+                                     .ignore_index(c.int_attr("ignore_index")).reduction(r))(x, t);
+          }) == 6);
+}
+
+TEST_CASE("binary losses with weight and pos_weight match PyTorch", "[04_losses]") {
+    using test_golden_options::optional_tensor;
+    CHECK(check_op("bce_opts", [](const Tensor& x, const Tensor& t, Reduction r, const golden::Case& c) {
+              return nn::BCELoss(nn::BCELossOptions().weight(optional_tensor(c, "weight")).reduction(r))(x, t);
+          }) == 6);
+    CHECK(check_op("bcel_opts", [](const Tensor& x, const Tensor& t, Reduction r, const golden::Case& c) {
+              return nn::BCEWithLogitsLoss(nn::BCEWithLogitsLossOptions().weight(optional_tensor(c, "weight"))
+                                               .pos_weight(optional_tensor(c, "pos_weight")).reduction(r))(x, t);
+          }) == 9);
+    CHECK(check_op("mse_opts", [](const Tensor& x, const Tensor& t, Reduction r, const golden::Case&) {
+              return nn::MSELoss(nn::MSELossOptions(r))(x, t);
+          }) == 3);
+}

@@ -7,14 +7,14 @@ namespace F = tinytorch::nn::functional;
 using nn::Reduction;
 
 namespace {
-const Reduction kReductions[] = {Reduction::None, Reduction::Mean, Reduction::Sum};
+const Reduction kRecordReductions[] = {Reduction::None, Reduction::Mean, Reduction::Sum};
 
-/// The node on `loss`, checked to be `op` with `x` as its only input.
-const autograd::Node& node_of(const Tensor& loss, const Tensor& x, const std::string& op) {
+/// The node on `loss`, checked to be `op` with `x` as its first (by default only) input.
+const autograd::Node& node_of(const Tensor& loss, const Tensor& x, const std::string& op, size_t inputs = 1) {
     REQUIRE(loss.grad_fn() != nullptr);
     const autograd::Node& n = *loss.grad_fn();
     CHECK(n.name == op);
-    REQUIRE(n.inputs.size() == 1);
+    REQUIRE(n.inputs.size() == inputs);
     CHECK(n.inputs[0].is_same(x));
     CHECK(n.output_shape == loss.shape());
     return n;
@@ -24,19 +24,20 @@ const autograd::Node& node_of(const Tensor& loss, const Tensor& x, const std::st
 TEST_CASE("cross_entropy records one node with the targets and the softmax saved", "[04_losses]") {
     Tensor logits = (randn({4, 3}) * 2.f).requires_grad_();
     Tensor t = Tensor({2.f, 0.f, 1.f, 1.f});
-    for (Reduction r : kReductions)
+    for (Reduction r : kRecordReductions)
         for (double eps : {0.0, 0.1}) {
             INFO("reduction " << nn::reduction_name(r) << " label_smoothing " << eps);
             Tensor loss = F::cross_entropy(logits, t, r, eps);
             CHECK(loss.requires_grad());
             const autograd::Node& n = node_of(loss, logits, "cross_entropy");
-            REQUIRE(n.saved.size() == 2);
+            REQUIRE(n.saved.size() == 3);
             CHECK(equal(n.saved[0], t));
             CHECK(n.saved[1].shape() == Shape{4, 3});
             CHECK(allclose(n.saved[1], softmax(logits, 1), 1e-6f, 1e-8f));
             CHECK_FALSE(n.saved[1].requires_grad());
-            CHECK(n.ints == std::vector<int64_t>{nn::reduction_code(r)});
-            CHECK(n.scalars == std::vector<double>{eps});
+            CHECK_FALSE(n.saved[2].defined());  // no class weights
+            CHECK(n.ints == std::vector<int64_t>{nn::reduction_code(r), -100});  // reduction, ignore_index
+            CHECK(n.scalars == std::vector<double>{eps, 4.0});                   // ε, the mean's denominator
         }
 }
 
@@ -44,32 +45,53 @@ TEST_CASE("nn CrossEntropyLoss records the same node as the functional form", "[
     Tensor logits = randn({2, 5}).requires_grad_();
     Tensor loss = nn::CrossEntropyLoss(Reduction::Sum, 0.3)(logits, Tensor({4.f, 0.f}));
     const autograd::Node& n = node_of(loss, logits, "cross_entropy");
-    CHECK(n.ints == std::vector<int64_t>{2});
-    CHECK(n.scalars == std::vector<double>{0.3});
+    CHECK(n.ints == std::vector<int64_t>{2, -100});
+    CHECK(n.scalars == std::vector<double>{0.3, 2.0});
+}
+
+TEST_CASE("cross_entropy records its class weights ignore_index and the weighted denominator", "[04_losses]") {
+    Tensor logits = randn({3, 4}).requires_grad_();
+    Tensor w({1.f, 2.f, 0.5f, 4.f});
+    Tensor loss = F::cross_entropy(logits, Tensor({1.f, 3.f, 0.f}),
+                                   nn::CrossEntropyLossOptions().weight(w).ignore_index(0).reduction(kMean));
+    const autograd::Node& n = node_of(loss, logits, "cross_entropy");
+    REQUIRE(n.saved.size() == 3);
+    CHECK(equal(n.saved[2], w));
+    CHECK(n.ints == std::vector<int64_t>{1, 0});
+    CHECK(n.scalars == std::vector<double>{0.0, 6.0});  // w[1] + w[3]; the ignored sample counts 0
 }
 
 TEST_CASE("nll_loss records its node with the targets saved", "[04_losses]") {
     Tensor lp = log_softmax(randn({3, 4}), 1).requires_grad_();
     Tensor t = Tensor({3.f, 0.f, 1.f});
-    for (Reduction r : kReductions) {
+    for (Reduction r : kRecordReductions) {
         Tensor loss = F::nll_loss(lp, t, r);
         const autograd::Node& n = node_of(loss, lp, "nll_loss");
-        REQUIRE(n.saved.size() == 1);
+        REQUIRE(n.saved.size() == 2);
         CHECK(equal(n.saved[0], t));
-        CHECK(n.ints == std::vector<int64_t>{nn::reduction_code(r)});
+        CHECK_FALSE(n.saved[1].defined());  // no class weights
+        CHECK(n.ints == std::vector<int64_t>{nn::reduction_code(r), -100});
+        CHECK(n.scalars == std::vector<double>{3.0});
     }
 }
 
-TEST_CASE("bce_with_logits records its node with the target saved", "[04_losses]") {
+TEST_CASE("bce_with_logits records input and target as inputs and its weights as saved", "[04_losses]") {
     Tensor x = randn({2, 3}).requires_grad_();
     Tensor t = rand({2, 3});
-    for (Reduction r : kReductions) {
+    for (Reduction r : kRecordReductions) {
         Tensor loss = F::binary_cross_entropy_with_logits(x, t, r);
-        const autograd::Node& n = node_of(loss, x, "bce_with_logits");
-        REQUIRE(n.saved.size() == 1);
-        CHECK(equal(n.saved[0], t));
+        const autograd::Node& n = node_of(loss, x, "bce_with_logits", 2);
+        CHECK(n.inputs[1].is_same(t));
+        REQUIRE(n.saved.size() == 2);
+        CHECK_FALSE(n.saved[0].defined());
+        CHECK_FALSE(n.saved[1].defined());
         CHECK(n.ints == std::vector<int64_t>{nn::reduction_code(r)});
     }
+    Tensor pw({1.f, 2.f, 3.f});
+    Tensor loss = F::binary_cross_entropy_with_logits(x, t, nn::BCEWithLogitsLossOptions().pos_weight(pw));
+    const autograd::Node& n = node_of(loss, x, "bce_with_logits", 2);
+    CHECK(n.saved[1].shape() == Shape{2, 3});  // pos_weight broadcast to the input
+    CHECK(n.saved[1].to_vector() == std::vector<float>{1, 2, 3, 1, 2, 3});
 }
 
 TEST_CASE("the class loss through log_softmax records log_softmax then nll_loss", "[04_losses]") {

@@ -29,7 +29,7 @@ const std::map<std::string, GraphFn>& golden_functions() {
         {"layer_norm",
          [](const Inputs& x, const Inputs&) {
              Tensor centered = x[0] - x[0].mean(-1, true);
-             return centered / (x[0].var(-1, true, 0) + 1e-5f).sqrt() * x[1] + x[2];
+             return centered / (x[0].var(-1, /*unbiased=*/false, /*keepdim=*/true) + 1e-5f).sqrt() * x[1] + x[2];
          }},
         {"mlp_cross_entropy",
          [](const Inputs& x, const Inputs& c) {
@@ -47,7 +47,7 @@ const std::map<std::string, GraphFn>& golden_functions() {
         {"reduce_index_cat",
          [](const Inputs& x, const Inputs&) {
              const Tensor& a = x[0];
-             return cat({a.max(1, true), a.min(0).reshape({1, 4}).t(), a.index({Slice(), Slice(1, std::nullopt, 2)}),
+             return cat({std::get<0>(a.max(1, true)), a.amin(0).reshape({1, 4}).t(), a.index({Slice(), Slice(1, std::nullopt, 2)}),
                          a[2].reshape({4, 1}), a.index_select(1, Tensor({3.f, 0.f, 3.f})).sum(1, true)},
                         1)
                  .abs()
@@ -82,4 +82,59 @@ TEST_CASE("gradients of nine composite graphs match PyTorch", "[06_autograd]") {
             CHECK(allclose(xs[i].grad(), expected, 1e-4f, 1e-5f));
         }
     }
+}
+
+namespace test_golden_losses {
+nn::Reduction reduction_named(const std::string& r) {
+    return r == "none" ? nn::Reduction::None : r == "sum" ? nn::Reduction::Sum : nn::Reduction::Mean;
+}
+Tensor optional_tensor(const golden::Case& c, const std::string& name) {
+    return c.tensors.count(name) ? c.tensor(name) : Tensor();
+}
+/// The loss of a `*_opts` case of losses_forward.txt, with the options the case names.
+Tensor loss_of(const golden::Case& c, const Tensor& x, const Tensor& t) {
+    const std::string op = c.attr("op");
+    const nn::Reduction r = reduction_named(c.attr("reduction"));
+    if (op == "cross_entropy_opts")
+        return F::cross_entropy(x, t, nn::CrossEntropyLossOptions().weight(optional_tensor(c, "weight"))
+                                          .ignore_index(c.int_attr("ignore_index")).reduction(r)
+                                          .label_smoothing(c.float_attr("label_smoothing")));
+    if (op == "nll_loss_opts")
+        return F::nll_loss(x, t, nn::NLLLossOptions().weight(optional_tensor(c, "weight"))
+                                     .ignore_index(c.int_attr("ignore_index")).reduction(r));
+    if (op == "bce_opts")
+        return F::binary_cross_entropy(x, t, nn::BCELossOptions().weight(optional_tensor(c, "weight")).reduction(r));
+    if (op == "bcel_opts")
+        return F::binary_cross_entropy_with_logits(
+            x, t, nn::BCEWithLogitsLossOptions().weight(optional_tensor(c, "weight"))
+                      .pos_weight(optional_tensor(c, "pos_weight")).reduction(r));
+    REQUIRE(op == "mse_opts");
+    return F::mse_loss(x, t, r);
+}
+}  // namespace test_golden_losses
+
+TEST_CASE("loss gradients with weight ignore_index and pos_weight match PyTorch for input and target", "[06_autograd]") {
+    int checked = 0, target_grads = 0;
+    for (const golden::Case& c : golden::load("losses_forward.txt")) {
+        if (!c.tensors.count("grad_input")) continue;
+        INFO("golden case " << c.name);
+        Tensor x = c.tensor("input").clone().requires_grad_();
+        const bool target_grad = c.tensors.count("grad_target") > 0;
+        Tensor t = target_grad ? c.tensor("target").clone().requires_grad_() : c.tensor("target");
+        Tensor out = test_golden_losses::loss_of(c, x, t);
+        CHECK(allclose(out, c.tensor("out"), 1e-5f, 1e-5f));
+        out.sum().backward();
+        REQUIRE(x.grad().defined());
+        INFO("input grad max abs diff " << max_abs_diff(x.grad(), c.tensor("grad_input")));
+        CHECK(allclose(x.grad(), c.tensor("grad_input"), 1e-4f, 1e-6f));
+        if (target_grad) {
+            REQUIRE(t.grad().defined());
+            INFO("target grad max abs diff " << max_abs_diff(t.grad(), c.tensor("grad_target")));
+            CHECK(allclose(t.grad(), c.tensor("grad_target"), 1e-4f, 1e-6f));
+            ++target_grads;
+        }
+        ++checked;
+    }
+    CHECK(checked == 42);
+    CHECK(target_grads == 18);
 }

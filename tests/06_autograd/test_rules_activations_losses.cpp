@@ -170,3 +170,77 @@ TEST_CASE("a softmax classifier trained by its gradients lowers its cross_entrop
     CHECK_THAT(first, WithinAbs(std::log(3.0), 1e-5));
     CHECK(last < 0.5f * first);
 }
+
+TEST_CASE("weighted cross_entropy with ignored samples passes gradcheck", "[06_autograd]") {
+    const Tensor w({0.5f, 2.f, 1.f, 3.f});
+    const Tensor t({0.f, 3.f, 1.f, 1.f, 2.f});
+    for (Reduction r : {Reduction::None, Reduction::Mean, Reduction::Sum})
+        for (double eps : {0.0, 0.3}) {
+            INFO("reduction " << nn::reduction_name(r) << " label_smoothing " << eps);
+            auto opts = nn::CrossEntropyLossOptions().weight(w).ignore_index(1).reduction(r).label_smoothing(eps);
+            CHECK(gradcheck([opts, t](const Tensor& x) { return F::cross_entropy(x, t, opts); },
+                            leaf({5, 4}, 90, -2.f, 2.f)));
+            CHECK(gradcheck([opts, t](const Tensor& x) { return F::cross_entropy_naive(x, t, opts); },
+                            leaf({5, 4}, 91, -2.f, 2.f)));
+        }
+}
+
+TEST_CASE("an ignored sample gets no gradient from cross_entropy or nll_loss", "[06_autograd]") {
+    Tensor x = leaf({3, 2}, 92);
+    F::cross_entropy(x, Tensor({1.f, -100.f, 0.f})).backward();
+    CHECK(x.grad()[1].to_vector() == std::vector<float>{0.f, 0.f});
+    Tensor y = leaf({3, 2}, 93);
+    F::nll_loss(y, Tensor({1.f, 0.f, 0.f}), nn::NLLLossOptions().ignore_index(0).weight(Tensor({1.f, 4.f})))
+        .backward();
+    // only sample 0 counts: mean over its weight 4, so d/dy[0, 1] = -4 / 4
+    CHECK(y.grad().to_vector() == std::vector<float>{0.f, -1.f, 0.f, 0.f, 0.f, 0.f});
+}
+
+TEST_CASE("weighted nll_loss passes gradcheck", "[06_autograd]") {
+    const Tensor w({0.5f, 2.f, 1.f, 3.f});
+    for (Reduction r : {Reduction::None, Reduction::Mean, Reduction::Sum}) {
+        auto opts = nn::NLLLossOptions().weight(w).ignore_index(3).reduction(r);
+        CHECK(gradcheck([opts](const Tensor& x) { return F::nll_loss(x, targets(), opts); }, leaf({5, 4}, 94)));
+    }
+}
+
+TEST_CASE("bce_with_logits gives a target that requires grad its gradient and passes gradcheck", "[06_autograd]") {
+    const Tensor pw({1.f, 3.f, 0.5f}), w({2.f, 1.f, 0.5f});
+    for (Reduction r : {Reduction::None, Reduction::Mean, Reduction::Sum}) {
+        INFO("reduction " << nn::reduction_name(r));
+        CHECK(gradcheck([r](const Inputs& v) { return F::binary_cross_entropy_with_logits(v[0], v[1], r); },
+                        {leaf({2, 3}, 95, -3.f, 3.f), leaf({2, 3}, 96, 0.2f, 0.8f)}));
+        auto opts = nn::BCEWithLogitsLossOptions().pos_weight(pw).weight(w).reduction(r);
+        CHECK(gradcheck([opts](const Inputs& v) { return F::binary_cross_entropy_with_logits(v[0], v[1], opts); },
+                        {leaf({2, 3}, 97, -3.f, 3.f), leaf({2, 3}, 98, 0.2f, 0.8f)}));
+    }
+    // PyTorch: d/dt of the mean loss is -x / N
+    Tensor x = Tensor({0.5f, -2.f}), t = Tensor({0.3f, 0.6f}).requires_grad_();
+    F::binary_cross_entropy_with_logits(x, t).backward();
+    CHECK(allclose(t.grad(), Tensor({-0.25f, 1.f})));
+}
+
+TEST_CASE("bce and mse give a target that requires grad its gradient", "[06_autograd]") {
+    CHECK(gradcheck([](const Inputs& v) { return F::binary_cross_entropy(v[0], v[1]); },
+                    {leaf({2, 3}, 99, 0.2f, 0.8f), leaf({2, 3}, 100, 0.2f, 0.8f)}));
+    CHECK(gradcheck([](const Inputs& v) {
+        return F::binary_cross_entropy(v[0], v[1], nn::BCELossOptions().weight(Tensor({1.f, 2.f, 0.5f})));
+    }, {leaf({2, 3}, 101, 0.2f, 0.8f), leaf({2, 3}, 102, 0.2f, 0.8f)}));
+    CHECK(gradcheck([](const Inputs& v) { return F::mse_loss(v[0], v[1], Reduction::Sum); },
+                    {leaf({4}, 103), leaf({4}, 104)}));
+}
+
+TEST_CASE("class index targets and loss weights that require grad are refused", "[06_autograd]") {
+    Tensor x = leaf({2, 3}, 105);
+    Tensor t = Tensor({0.f, 2.f}).requires_grad_();
+    CHECK_THROWS_AS(F::cross_entropy(x, t), ValueError);
+    CHECK_THROWS_WITH(F::cross_entropy(x, t), Contains("class indices") && Contains("detach"));
+    CHECK_THROWS_AS(F::cross_entropy_naive(x, t), ValueError);
+    CHECK_THROWS_WITH(F::nll_loss(x, t), Contains("nll_loss") && Contains("require grad"));
+    Tensor w = Tensor({1.f, 1.f, 1.f}).requires_grad_();
+    CHECK_THROWS_WITH(F::cross_entropy(x, Tensor({0.f, 2.f}), nn::CrossEntropyLossOptions().weight(w)),
+                      Contains("weight") && Contains("detach"));
+    CHECK_THROWS_AS(F::binary_cross_entropy_with_logits(x, Tensor({{0.f, 1.f, 0.f}, {1.f, 0.f, 1.f}}),
+                                                        nn::BCEWithLogitsLossOptions().pos_weight(w)),
+                    ValueError);
+}

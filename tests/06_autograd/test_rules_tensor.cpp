@@ -136,7 +136,7 @@ TEST_CASE("clamp passes the gradient only inside the bounds", "[06_autograd]") {
 }
 
 TEST_CASE("masked_fill blocks the gradient where the mask is set", "[06_autograd]") {
-    Tensor mask = Tensor({{0.f, 1.f, 0.f}});
+    Tensor mask = Tensor({{0.f, 1.f, 0.f}}).to(kBool);
     CHECK(gradcheck([mask](const Tensor& x) { return x.masked_fill(mask, -5.0f); }, leaf({2, 3}, 27)));
     Tensor x = leaf({2, 3}, 28);
     x.masked_fill(mask, 9.0f).sum().backward();
@@ -144,7 +144,7 @@ TEST_CASE("masked_fill blocks the gradient where the mask is set", "[06_autograd
 }
 
 TEST_CASE("where sends the gradient to the chosen branch and un-broadcasts both", "[06_autograd]") {
-    Tensor cond = tensor({1.f, 0.f, 1.f, 0.f}, {4, 1});
+    Tensor cond = tensor({1.f, 0.f, 1.f, 0.f}, {4, 1}).to(kBool);
     CHECK(gradcheck([cond](const Inputs& x) { return where(cond, x[0], x[1]); }, {leaf({4, 3}, 29), leaf({3}, 30)}));
     Tensor a = leaf({4, 3}, 31), b = leaf({3}, 32);
     where(cond, a, b).sum().backward();
@@ -299,12 +299,15 @@ TEST_CASE("mean and var gradients pass gradcheck through the primitives they are
 TEST_CASE("max and min along a dim send the gradient to the chosen element", "[06_autograd]") {
     for (bool keep : {false, true}) {
         INFO("keepdim " << keep);
-        CHECK(gradcheck([keep](const Tensor& x) { return x.max(1, keep).exp(); }, leaf({3, 5}, 80)));
-        CHECK(gradcheck([keep](const Tensor& x) { return x.min(0, keep).exp(); }, leaf({3, 5}, 81)));
-        CHECK(gradcheck([keep](const Tensor& x) { return x.max(-1, keep); }, leaf({2, 3, 4}, 82)));
+        CHECK(gradcheck([keep](const Tensor& x) { return std::get<0>(x.max(1, keep)).exp(); }, leaf({3, 5}, 80)));
+        CHECK(gradcheck([keep](const Tensor& x) { return std::get<0>(x.min(0, keep)).exp(); }, leaf({3, 5}, 81)));
+        CHECK(gradcheck([keep](const Tensor& x) { return std::get<0>(x.max(-1, keep)); }, leaf({2, 3, 4}, 82)));
+        CHECK(gradcheck([keep](const Tensor& x) { return x.amax({0, 2}, keep); }, leaf({2, 3, 4}, 83)));
+        CHECK(gradcheck([keep](const Tensor& x) { return x.amin({2, 1}, keep).exp(); }, leaf({2, 3, 4}, 84)));
+        CHECK(gradcheck([keep](const Tensor& x) { return x.std(1, false, keep); }, leaf({3, 4}, 85)));
     }
     Tensor x = Tensor({{1.f, 9.f, 3.f}, {7.f, 2.f, 0.f}}).requires_grad_();
-    ((x.max(1) * Tensor({1.f, 2.f})).sum() + x.min(0).sum() * 10.0f).backward();
+    ((std::get<0>(x.max(1)) * Tensor({1.f, 2.f})).sum() + std::get<0>(x.min(0)).sum() * 10.0f).backward();
     CHECK(equal(x.grad(), Tensor({{10.f, 1.f, 0.f}, {2.f, 10.f, 10.f}})));
 }
 

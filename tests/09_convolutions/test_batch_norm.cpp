@@ -21,7 +21,7 @@ Tensor shifted_batch(uint64_t seed) {
 TEST_CASE("BatchNorm2d in training normalises every channel to mean zero and variance one", "[09_convolutions]") {
     nn::BatchNorm2d bn(3);
     Tensor y = bn(shifted_batch(400));
-    Tensor mean = y.mean({0, 2, 3}), var = y.var({0, 2, 3}, false, 0);
+    Tensor mean = y.mean({0, 2, 3}), var = y.var({0, 2, 3}, /*unbiased=*/false);
     CHECK(allclose(mean, zeros({3}), 0.0f, 1e-5f));
     CHECK(allclose(var, ones({3}), 0.0f, 1e-3f));
 }
@@ -32,13 +32,13 @@ TEST_CASE("BatchNorm2d applies gamma and beta per channel", "[09_convolutions]")
     bn.bias.copy_(Tensor({1.f, -1.f, 0.f}));
     Tensor y = bn(shifted_batch(401));
     CHECK(allclose(y.mean({0, 2, 3}), Tensor({1.f, -1.f, 0.f}), 0.0f, 1e-5f));
-    CHECK(allclose(y.var({0, 2, 3}, false, 0), Tensor({4.f, 0.25f, 1.f}), 1e-3f, 1e-4f));
+    CHECK(allclose(y.var({0, 2, 3}, /*unbiased=*/false), Tensor({4.f, 0.25f, 1.f}), 1e-3f, 1e-4f));
 }
 
 TEST_CASE("BatchNorm2d updates running stats with momentum and the unbiased variance", "[09_convolutions]") {
     nn::BatchNorm2d bn(3, 1e-5, 0.25);
     Tensor x = shifted_batch(402);
-    Tensor mean = x.mean({0, 2, 3}), unbiased = x.var({0, 2, 3}, false, 1);
+    Tensor mean = x.mean({0, 2, 3}), unbiased = x.var({0, 2, 3}, /*unbiased=*/true);
     bn(x);
     CHECK(allclose(bn.running_mean, mean * 0.25f, 1e-5f, 1e-6f));
     CHECK(allclose(bn.running_var, unbiased * 0.25f + 0.75f, 1e-5f, 1e-6f));

@@ -105,3 +105,16 @@ TEST_CASE("fused attention reads transposed heads in place with the same result"
     Tensor b = scaled_dot_product_attention(heads.contiguous(), heads.contiguous(), heads.contiguous(), {}, 0.0, true);
     CHECK(allclose(a, b, 1e-6f, 1e-7f));
 }
+
+TEST_CASE("one new query over all cached keys equals the last row of causal attention", "[12_attention]") {
+    // what a KV cache does at each generation step: the newest query sees every key so far, so it
+    // passes is_causal = false (is_causal is top-left aligned, as in libtorch)
+    Generator gen(31);
+    Tensor q = uniform({2, 3, 150, 8}, -1.0f, 1.0f, gen), k = uniform({2, 3, 150, 8}, -1.0f, 1.0f, gen),
+           v = uniform({2, 3, 150, 8}, -1.0f, 1.0f, gen);
+    Tensor full = scaled_dot_product_attention(q, k, v, {}, 0.0, true);
+    Tensor step = scaled_dot_product_attention(q.narrow(2, 149, 1), k, v);
+    CHECK(allclose(step, full.narrow(2, 149, 1), 1e-5f, 1e-6f));
+    Tensor prefix = scaled_dot_product_attention(q.narrow(2, 99, 1), k.narrow(2, 0, 100), v.narrow(2, 0, 100));
+    CHECK(allclose(prefix, full.narrow(2, 99, 1), 1e-5f, 1e-6f));
+}

@@ -27,9 +27,9 @@ void check_close(const Tensor& got, const Tensor& want, const char* what, float 
 
 /// A stored 0/1 mask as an additive one: `blocked_when` is the stored value that means "blocked"
 /// (0 for SDPA's boolean masks, 1 for MultiheadAttention's).
-Tensor additive(const Tensor& mask01, float blocked_when) {
-    return where(mask01.eq(blocked_when), full({}, -std::numeric_limits<float>::infinity()), zeros({}));
-}
+/// A golden 0/1 mask as the Bool mask PyTorch was given (libtorch's meaning: for SDPA true = may
+/// attend, for MultiheadAttention true = may NOT attend).
+Tensor bool_mask(const Tensor& mask01) { return mask01.to(kBool); }
 }  // namespace attention_golden
 
 TEST_CASE("scaled_dot_product_attention matches PyTorch values and gradients", "[12_attention]") {
@@ -41,7 +41,7 @@ TEST_CASE("scaled_dot_product_attention matches PyTorch values and gradients", "
             Tensor q = leaf_of(c, "query"), k = leaf_of(c, "key"), v = leaf_of(c, "value");
             Tensor mask;
             if (c.has("mask_kind"))
-                mask = c.attr("mask_kind") == "bool" ? additive(c.tensor("mask"), 0.0f) : c.tensor("mask");
+                mask = c.attr("mask_kind") == "bool" ? bool_mask(c.tensor("mask")) : c.tensor("mask");
             std::optional<double> scale;
             if (c.has("scale")) scale = std::stod(c.attr("scale"));
             const bool causal = c.int_attr("causal") != 0;
@@ -74,8 +74,8 @@ TEST_CASE("MultiheadAttention matches PyTorch outputs weights and gradients", "[
         Tensor k = self ? q : c.tensor("key"), v = self ? q : c.tensor("value");
         Tensor attn_mask, kpm;
         if (c.has("attn_kind"))
-            attn_mask = c.attr("attn_kind") == "bool" ? additive(c.tensor("attn_mask"), 1.0f) : c.tensor("attn_mask");
-        if (c.has("kpm_kind")) kpm = additive(c.tensor("key_padding_mask"), 1.0f);
+            attn_mask = c.attr("attn_kind") == "bool" ? bool_mask(c.tensor("attn_mask")) : c.tensor("attn_mask");
+        if (c.has("kpm_kind")) kpm = bool_mask(c.tensor("key_padding_mask"));
         auto [out, weights] = m.forward(q, k, v, kpm, need, attn_mask, c.int_attr("average") != 0);
         check_close(out, c.tensor("out"), "out");
         if (need) check_close(weights, c.tensor("weights"), "weights", 1e-4f, 1e-6f);

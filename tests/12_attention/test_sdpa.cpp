@@ -159,7 +159,7 @@ TEST_CASE("gradients through dropout match finite differences under a fixed seed
     CHECK(gradcheck(fused, {q, k, v}));
 }
 
-TEST_CASE("attention names the shapes when they do not fit", "[12_attention]") {
+TEST_CASE("attention names the shapes when they do not fit", "[12_attention][provided]") {
     CHECK_THROWS_AS(scaled_dot_product_attention(zeros({2, 3}), zeros({4, 5}), zeros({4, 5})), ShapeError);
     CHECK_THROWS_WITH(scaled_dot_product_attention(zeros({2, 3}), zeros({4, 5}), zeros({4, 5})),
                       Contains("[2, 3]") && Contains("[4, 5]"));
@@ -172,7 +172,7 @@ TEST_CASE("attention names the shapes when they do not fit", "[12_attention]") {
                       Contains("attn_mask [3, 4]") && Contains("[2, 4]"));
 }
 
-TEST_CASE("attention rejects a mask together with is_causal and a bad dropout_p", "[12_attention]") {
+TEST_CASE("attention rejects a mask together with is_causal and a bad dropout_p", "[12_attention][provided]") {
     CHECK_THROWS_AS(scaled_dot_product_attention(zeros({2, 3}), zeros({2, 3}), zeros({2, 3}), zeros({2, 2}), 0.0, true),
                     ValueError);
     CHECK_THROWS_WITH(scaled_dot_product_attention_naive(zeros({2, 3}), zeros({2, 3}), zeros({2, 3}), zeros({2, 2}), 0.0, true),

@@ -47,7 +47,7 @@ TEST_CASE("layer_norm gives every row mean zero and variance one", "[13_transfor
     Tensor y = layer_norm(x, {32});
     REQUIRE(y.shape() == Shape{3, 5, 32});
     CHECK(allclose(y.mean(-1), zeros({3, 5}), 0.0f, 1e-5f));
-    CHECK(allclose(y.var(-1, false, 0), ones({3, 5}), 0.0f, 1e-3f));
+    CHECK(allclose(y.var(-1, /*unbiased=*/false), ones({3, 5}), 0.0f, 1e-3f));
 }
 
 TEST_CASE("layer_norm matches PyTorch forward and backward on the golden cases", "[13_transformers]") {
@@ -93,7 +93,7 @@ TEST_CASE("layer_norm input gradient is not the gradient of a constant mean and 
     Tensor x2 = leaf({1, 4}, 1321, -2.0f, 2.0f);
     Tensor g({{1.f, 0.f, 0.f, 0.f}});
     (layer_norm(x2, {4}) * g).sum().backward();
-    Tensor rstd = x2.detach().var(-1, true, 0).add(1e-5f).pow(-0.5f);
+    Tensor rstd = x2.detach().var(-1, /*unbiased=*/false, /*keepdim=*/true).add(1e-5f).pow(-0.5f);
     CHECK(max_abs_diff(x2.grad(), g * rstd) > 0.05f);
 }
 

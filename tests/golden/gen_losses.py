@@ -10,6 +10,11 @@ Format (see tests/golden/golden.hpp):
     tensor <name> <ndim> <dims...> <values...>      (float32, %.9g)
 Every case holds `input`, `target` (class indices as floats for cross_entropy / nll_loss)
 and PyTorch's output `out` (0-d for mean and sum).
+
+The `*_opts` cases exercise the libtorch options (weight, ignore_index, pos_weight; attribute
+ignore_index=<i>, tensors `weight` / `pos_weight` when given) and also hold PyTorch's gradients
+of out.sum() with respect to the input (`grad_input`) and, for the binary losses, the target
+(`grad_target`) -- read by tests/06_autograd/test_golden.cpp.
 """
 import os
 
@@ -102,6 +107,73 @@ def main():
              F.binary_cross_entropy_with_logits(x, xt, reduction=r), reduction=r)
         case("bcel_3d_soft_%s" % r, "binary_cross_entropy_with_logits", x2, x2t,
              F.binary_cross_entropy_with_logits(x2, x2t, reduction=r), reduction=r)
+
+    # ---- the libtorch options: weight, ignore_index, pos_weight (new cases go last so the ones
+    # above keep their random values) ----
+    torch.manual_seed(20251124)
+
+    def case_opts(name, op, x, t, out_fn, attrs, extra):
+        xg = x.clone().requires_grad_(True)
+        tg = t.clone().requires_grad_(op in ("bce_opts", "bcel_opts", "mse_opts"))
+        out = out_fn(xg, tg)
+        out.sum().backward()
+        lines.append("case %s op=%s%s" % (name, op, "".join(" %s=%s" % kv for kv in attrs.items())))
+        lines.append(fmt_tensor("input", x))
+        lines.append(fmt_tensor("target", t))
+        for k, v in extra.items():
+            lines.append(fmt_tensor(k, v))
+        lines.append(fmt_tensor("out", out))
+        lines.append(fmt_tensor("grad_input", xg.grad))
+        if tg.requires_grad:
+            lines.append(fmt_tensor("grad_target", tg.grad))
+
+    logits = torch.randn(7, 4) * 2
+    labels = torch.tensor([0, 3, 1, 1, 2, 3, 0])
+    cw = torch.tensor([0.5, 2.0, 1.0, 3.0])
+    with_pad = labels.clone()
+    with_pad[2] = -100  # PyTorch's default ignore_index
+    with_pad[5] = -100
+    for r in REDUCTIONS:
+        for eps in (0.0, 0.2):
+            tag = "%s_ls%s" % (r, ("%g" % eps).replace(".", "p"))
+            case_opts("ce_weight_%s" % tag, "cross_entropy_opts", logits, labels.float(),
+                      lambda x, t: F.cross_entropy(x, labels, weight=cw, reduction=r, label_smoothing=eps),
+                      dict(reduction=r, label_smoothing=eps, ignore_index=-100), dict(weight=cw))
+            case_opts("ce_ignore_default_%s" % tag, "cross_entropy_opts", logits, with_pad.float(),
+                      lambda x, t: F.cross_entropy(x, with_pad, reduction=r, label_smoothing=eps),
+                      dict(reduction=r, label_smoothing=eps, ignore_index=-100), {})
+            case_opts("ce_weight_ignore1_%s" % tag, "cross_entropy_opts", logits, labels.float(),
+                      lambda x, t: F.cross_entropy(x, labels, weight=cw, ignore_index=1, reduction=r,
+                                                   label_smoothing=eps),
+                      dict(reduction=r, label_smoothing=eps, ignore_index=1), dict(weight=cw))
+        log_probs = F.log_softmax(logits, dim=1)
+        case_opts("nll_weight_ignore3_%s" % r, "nll_loss_opts", log_probs, labels.float(),
+                  lambda x, t: F.nll_loss(x, labels, weight=cw, ignore_index=3, reduction=r),
+                  dict(reduction=r, ignore_index=3), dict(weight=cw))
+        case_opts("nll_ignore_default_%s" % r, "nll_loss_opts", log_probs, with_pad.float(),
+                  lambda x, t: F.nll_loss(x, with_pad, reduction=r), dict(reduction=r, ignore_index=-100), {})
+
+    probs = torch.sigmoid(torch.randn(3, 4) * 2)
+    soft = torch.rand(3, 4) * 0.8 + 0.1
+    ew = torch.rand(3, 4) + 0.5  # an element weight
+    row_w = torch.tensor([1.0, 0.5, 2.0, 0.25])  # broadcast along the last dim
+    z = torch.randn(3, 4) * 3
+    pw = torch.tensor([1.0, 3.0, 0.5, 2.0])
+    for r in REDUCTIONS:
+        case_opts("bce_weight_%s" % r, "bce_opts", probs, soft,
+                  lambda x, t: F.binary_cross_entropy(x, t, weight=ew, reduction=r), dict(reduction=r), dict(weight=ew))
+        case_opts("bce_plain_%s" % r, "bce_opts", probs, soft,
+                  lambda x, t: F.binary_cross_entropy(x, t, reduction=r), dict(reduction=r), {})
+        case_opts("bcel_plain_%s" % r, "bcel_opts", z, soft,
+                  lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction=r), dict(reduction=r), {})
+        case_opts("bcel_weight_pos_%s" % r, "bcel_opts", z, soft,
+                  lambda x, t: F.binary_cross_entropy_with_logits(x, t, weight=row_w, pos_weight=pw, reduction=r),
+                  dict(reduction=r), dict(weight=row_w, pos_weight=pw))
+        case_opts("bcel_pos_%s" % r, "bcel_opts", z, soft,
+                  lambda x, t: F.binary_cross_entropy_with_logits(x, t, pos_weight=pw, reduction=r),
+                  dict(reduction=r), dict(pos_weight=pw))
+        case_opts("mse_target_grad_%s" % r, "mse_opts", z, soft,
+                  lambda x, t: F.mse_loss(x, t, reduction=r), dict(reduction=r), {})
 
     with open(OUT, "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -3,9 +3,30 @@
 // Unit tests run one thread each by default: ctest already runs two test programs at once on
 // two cores, and OpenMP threads that wait for a busy core make small ops thousands of times
 // slower. Set TINYTORCH_TEST_THREADS=N to test with N threads.
+//
+// Where a crash or a hang happened (for ./tito test, which turns this into file:line):
+//   * a fatal signal (SIGSEGV, SIGFPE, SIGILL, SIGBUS, SIGABRT) prints, after Catch2's own
+//     report, the line "tinytorch-crash: <signal>" and the call stack as
+//     "tinytorch-frame: <address relative to the program's start>" lines;
+//   * TINYTORCH_TEST_WATCHDOG=S (CTest sets it a second under each test's TIMEOUT): a test still
+//     running after S seconds prints "tinytorch-watchdog: ..." and the main thread's stack the
+//     same way, then exits with status 124 — so a hang names the loop it is stuck in.
+// In a sanitizer build the sanitizers report crashes themselves (symbolized); the watchdog then
+// prints the stack through the sanitizer runtime.
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
+#include <thread>
 #ifdef _OPENMP
 #include <omp.h>
+#endif
+#if defined(__linux__) || defined(__APPLE__)
+#include <execinfo.h>
+#include <pthread.h>
+#include <unistd.h>
+#define TINYTORCH_TEST_BACKTRACE 1
 #endif
 
 #if TINYTORCH_CATCH_MAJOR == 2
@@ -15,10 +36,170 @@
 #include <catch2/catch_session.hpp>
 #endif
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TINYTORCH_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TINYTORCH_TEST_SANITIZED 1
+#endif
+#endif
+
+#ifdef TINYTORCH_TEST_BACKTRACE
+#ifdef TINYTORCH_TEST_SANITIZED
+extern "C" void __sanitizer_print_stack_trace();
+#endif
+#if defined(__linux__)
+extern "C" char __executable_start;  // first byte of the program's image (set by the linker)
+#endif
+
+namespace tinytorch_test_main {
+
+pthread_t main_thread;
+int watchdog_seconds = 0;
+
+// Async-signal-safe output: write(2) of fixed strings and hex numbers only.
+void put(const char* s) {
+    ssize_t ignored = ::write(2, s, std::strlen(s));
+    (void)ignored;
+}
+
+void put_hex(unsigned long v) {
+    char buf[2 + 2 * sizeof(v) + 1];
+    int n = 0;
+    char digits[2 * sizeof(v)];
+    do {
+        digits[n++] = "0123456789abcdef"[v & 15u];
+        v >>= 4;
+    } while (v != 0);
+    int k = 0;
+    buf[k++] = '0';
+    buf[k++] = 'x';
+    while (n > 0) buf[k++] = digits[--n];
+    buf[k] = '\0';
+    put(buf);
+}
+
+void put_dec(int v) {
+    char buf[16];
+    int n = 0;
+    char digits[12];
+    unsigned u = v < 0 ? 0u : static_cast<unsigned>(v);
+    do {
+        digits[n++] = static_cast<char>('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    int k = 0;
+    while (n > 0) buf[k++] = digits[--n];
+    buf[k] = '\0';
+    put(buf);
+}
+
+// The current thread's stack as "tinytorch-frame: <offset>" lines (offsets from the start of
+// the program's image; ./tito adds the link-time address and asks addr2line for file:line).
+void print_frames() {
+#if defined(__linux__)
+    char exe[4096];
+    ssize_t len = ::readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        put("tinytorch-exe: ");
+        put(exe);
+        put("\n");
+    }
+#endif
+#ifdef TINYTORCH_TEST_SANITIZED
+    __sanitizer_print_stack_trace();
+#else
+    void* frames[64];
+    int n = ::backtrace(frames, 64);
+#if defined(__linux__)
+    const unsigned long base = reinterpret_cast<unsigned long>(&__executable_start);
+#else
+    const unsigned long base = 0;
+#endif
+    for (int i = 0; i < n; ++i) {
+        unsigned long a = reinterpret_cast<unsigned long>(frames[i]);
+        put("tinytorch-frame: ");
+        put_hex(a >= base ? a - base : a);
+        put("\n");
+    }
+#endif
+}
+
+const char* signal_name(int sig) {
+    switch (sig) {
+        case SIGSEGV: return "SIGSEGV (segmentation fault: a read or write outside the memory the program owns)";
+        case SIGFPE: return "SIGFPE (arithmetic error: an integer division by zero?)";
+        case SIGILL: return "SIGILL (illegal instruction)";
+        case SIGBUS: return "SIGBUS (bus error: a misaligned or unmapped address)";
+        case SIGABRT: return "SIGABRT (abort: a failed assert() or std::terminate)";
+        default: return "a fatal signal";
+    }
+}
+
+extern "C" void on_fatal_signal(int sig) {
+    put("\ntinytorch-crash: ");
+    put(signal_name(sig));
+    put("\n");
+    print_frames();
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+extern "C" void on_watchdog_signal(int) {
+    put("\ntinytorch-watchdog: this test was still running after ");
+    put_dec(watchdog_seconds);
+    put(" s and was stopped (an endless loop?); where it was:\n");
+    print_frames();
+    ::_exit(124);
+}
+
+void install_crash_handlers() {
+    static char alt_stack[1 << 16];  // so a stack overflow can still be reported
+    stack_t ss{};
+    ss.ss_sp = alt_stack;
+    ss.ss_size = sizeof(alt_stack);
+    ::sigaltstack(&ss, nullptr);
+    struct sigaction sa {};
+    sa.sa_handler = on_fatal_signal;
+    sa.sa_flags = SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+#ifndef TINYTORCH_TEST_SANITIZED  // the sanitizers report crashes better themselves
+    for (int sig : {SIGSEGV, SIGFPE, SIGILL, SIGBUS, SIGABRT}) ::sigaction(sig, &sa, nullptr);
+#endif
+    struct sigaction wd {};
+    wd.sa_handler = on_watchdog_signal;
+    wd.sa_flags = SA_ONSTACK;
+    sigemptyset(&wd.sa_mask);
+    ::sigaction(SIGUSR2, &wd, nullptr);
+}
+
+void start_watchdog() {
+    const char* s = std::getenv("TINYTORCH_TEST_WATCHDOG");
+    watchdog_seconds = s && *s ? std::atoi(s) : 0;
+    if (watchdog_seconds <= 0) return;
+    std::thread([] {
+        std::this_thread::sleep_for(std::chrono::seconds(watchdog_seconds));
+        ::pthread_kill(main_thread, SIGUSR2);  // the handler runs on the stuck thread
+    }).detach();
+}
+
+}  // namespace tinytorch_test_main
+#endif  // TINYTORCH_TEST_BACKTRACE
+
 int main(int argc, char* argv[]) {
 #ifdef _OPENMP
     const char* threads = std::getenv("TINYTORCH_TEST_THREADS");
     omp_set_num_threads(threads && *threads ? std::atoi(threads) : 1);
+#endif
+#ifdef TINYTORCH_TEST_BACKTRACE
+    {
+        void* warm[4];
+        ::backtrace(warm, 4);  // loads the unwinder now, not inside a signal handler
+    }
+    tinytorch_test_main::main_thread = ::pthread_self();
+    tinytorch_test_main::install_crash_handlers();
+    tinytorch_test_main::start_watchdog();
 #endif
     return Catch::Session().run(argc, argv);
 }

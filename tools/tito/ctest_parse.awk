@@ -11,6 +11,13 @@
 #             stopped at a tinytorch::NotImplemented stub, else the first failure condensed to a
 #             line ("tests/01_tensor/x.cpp:12: CHECK( a == b ) with expansion: 1 == 2")
 #             json mode: that line, a blank line and the test's whole output, JSON-escaped
+#             A failed check that came BEFORE the test ran into a stub is reported first (it is a
+#             bug in written code), followed by " · then TODO: <function> ...".
+#             Crashes and hangs (tests/support/catch_main.cpp prints "tinytorch-crash:" or
+#             "tinytorch-watchdog:" and the stack) end with "[frames EXE 0x.. 0x..]" (summary
+#             mode; tools/tito/feedback.sh turns it into file:line); a sanitizer report (the
+#             sanitize preset) makes the test a CRASH whose detail ends with
+#             "[stack file:line function | ...]".
 #
 # Catch2 wraps long messages (80 columns, breaking after '/', ':' etc.), so the NotImplemented
 # message is read with all whitespace removed; function names in markers must not contain spaces.
@@ -47,16 +54,32 @@ function todo_line(text,    p, s, q, fn, rest, r, mod, k, sec, c) {
     return "TODO: " fn " — read modules/" mod "/README.md" (sec == "" ? "" : " " sec)
 }
 
-function first_failure(n,    i, line, loc, parts, cnt, s) {
+# The first failed check (file:line and expression), skipping failures that are a stub's
+# NotImplemented (pass skip_todo = 1); sets first_failure_line to the log line it starts at.
+function first_failure(n, skip_todo,    i, j, line, loc, parts, cnt, s, block, k) {
+    first_failure_line = 0
     for (i = 1; i <= nlines[n]; i++) {
         line = L[n, i]
         if (line ~ /: FAILED:[ \t\r]*$/) {
+            if (skip_todo) {
+                block = ""
+                for (k = i + 1; k <= nlines[n] && k <= i + 12; k++) {
+                    if (L[n, k] ~ /^-------------------/ || L[n, k] ~ /^=====/ || trim(L[n, k]) == "") break
+                    block = block L[n, k]
+                }
+                if (index(block, "NotImplemented:") > 0) continue
+            }
+            # Catch2's report of a signal is not a failed check (the crash is reported as such)
+            block = ""
+            for (k = i + 1; k <= nlines[n] && k <= i + 6; k++) block = block L[n, k]
+            if (index(block, "due to a fatal error condition") > 0) continue
+            first_failure_line = i
             loc = line
             sub(/: FAILED:[ \t\r]*$/, "", loc)
             s = unroot(trim(loc)) ":"
             cnt = 0
-            for (i = i + 1; i <= nlines[n] && cnt < 6; i++) {
-                line = trim(L[n, i])
+            for (j = i + 1; j <= nlines[n] && cnt < 6; j++) {
+                line = trim(L[n, j])
                 if (line == "") break
                 s = s " " line
                 cnt++
@@ -67,6 +90,83 @@ function first_failure(n,    i, line, loc, parts, cnt, s) {
         }
     }
     return ""
+}
+
+# The log line where the first NotImplemented message of test n starts (0 if none).
+function todo_position(n,    i) {
+    for (i = 1; i <= nlines[n]; i++) if (index(L[n, i], "NotImplemented:") > 0) return i
+    return 0
+}
+
+# "[frames EXE 0x.. 0x..]" from the lines tests/support/catch_main.cpp prints after a crash or
+# a watchdog stop; "" when there are none.
+function native_frames(n,    i, s, f, exe, cnt) {
+    s = ""; exe = ""; cnt = 0
+    for (i = 1; i <= nlines[n]; i++) {
+        if (L[n, i] ~ /^tinytorch-exe: /) { exe = trim(substr(L[n, i], 16)) }
+        else if (L[n, i] ~ /^tinytorch-frame: 0x[0-9a-f]+/ && cnt < 40) {
+            f = trim(substr(L[n, i], 18)); s = s " " f; cnt++
+        }
+    }
+    if (s == "") return ""
+    return "[frames " (exe == "" ? "-" : exe) s "]"
+}
+
+# "[stack file:line function | ...]" from "#N 0x.. in FUNCTION FILE:LINE:COL" lines (a stack the
+# sanitizer runtime printed, e.g. for the watchdog in a sanitizer build); "" when there are none.
+function printed_stack(n,    i, line, cnt, fr, fn, loc, s) {
+    s = ""; cnt = 0
+    for (i = 1; i <= nlines[n] && cnt < 40; i++) {
+        line = L[n, i]
+        if (line !~ /^ *#[0-9]+ 0x[0-9a-f]+ in /) continue
+        fr = line
+        sub(/^ *#[0-9]+ 0x[0-9a-f]+ in /, "", fr)
+        loc = fr; sub(/.* /, "", loc)
+        fn = fr; sub(/ [^ ]*$/, "", fn)
+        if (loc !~ /:[0-9]+/) continue
+        gsub(/\|/, "/", fn)
+        s = s (cnt ? " | " : "[stack ") unroot(loc) " " fn
+        cnt++
+    }
+    return s == "" ? "" : s "]"
+}
+
+# A sanitizer report (AddressSanitizer, UndefinedBehaviorSanitizer, LeakSanitizer): sets
+# san_what (its first line, shortened) and san_stack ("[stack file:line function | ...]").
+function sanitizer_report(n,    i, line, cnt, fr, fn, loc, m) {
+    san_what = ""; san_stack = ""; cnt = 0
+    for (i = 1; i <= nlines[n]; i++) {
+        line = L[n, i]
+        if (san_what == "" && line ~ /(ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: )/) {
+            m = line
+            if (m ~ /runtime error: /) {
+                loc = m; sub(/: runtime error: .*/, "", loc)
+                sub(/.*runtime error: /, "", m)
+                m = "UndefinedBehaviorSanitizer: " m
+                if (loc ~ /:[0-9]+:[0-9]+$/) { san_stack = "[stack " unroot(loc) " -"; cnt = 1 }
+            } else {
+                sub(/.*ERROR: /, "", m)
+                sub(/ on address 0x[0-9a-f]+.*$/, "", m)
+                sub(/ at pc 0x[0-9a-f]+.*$/, "", m)
+            }
+            san_what = trim(m)
+            continue
+        }
+        if (san_what != "" && line ~ /^ *#[0-9]+ 0x[0-9a-f]+ in / && cnt < 40) {
+            fr = line
+            sub(/^ *#[0-9]+ 0x[0-9a-f]+ in /, "", fr)
+            # "FUNCTION FILE:LINE:COL" — the location is the last field
+            loc = fr; sub(/.* /, "", loc)
+            fn = fr; sub(/ [^ ]*$/, "", fn)
+            if (loc !~ /:[0-9]+/) continue
+            gsub(/\|/, "/", fn)
+            san_stack = san_stack (cnt ? " | " : "[stack ") unroot(loc) " " fn
+            cnt++
+        }
+        if (san_what != "" && line ~ /^SUMMARY: /) break
+    }
+    if (san_stack != "") san_stack = san_stack "]"
+    return san_what != ""
 }
 
 # Script tests (the release check, tito's own tests) print "FAILED: what" lines: the first three.
@@ -179,15 +279,40 @@ END {
         detail = ""
         if (st != "PASS") {
             text = ""
-            for (i = 1; i <= nlines[n]; i++) text = text "\n" L[n, i]
-            detail = todo_line(text)
-            if (detail == "") detail = first_failure(n)
+            watchdog = ""; crash = ""
+            for (i = 1; i <= nlines[n]; i++) {
+                text = text "\n" L[n, i]
+                if (L[n, i] ~ /^tinytorch-watchdog: /) watchdog = trim(substr(L[n, i], 21))
+                if (L[n, i] ~ /^tinytorch-crash: /) crash = trim(substr(L[n, i], 18))
+            }
+            todo = todo_line(text)
+            check = first_failure(n, 1)
+            if (check != "" && todo != "" && first_failure_line < todo_position(n))
+                detail = check " · then " todo          # a bug in written code, then a stub
+            else if (todo != "") detail = todo
+            else detail = check
             if (detail == "") detail = script_failures(n)
-            if (st == "TIMEOUT") detail = "timed out" (detail == "" ? "" : "; last failure before that: " detail)
-            else if (st == "CRASH" && detail == "") detail = "crashed (" kind[n] ")"
+            frames = native_frames(n)
+            if (frames == "" && watchdog != "") frames = printed_stack(n)
+            if (sanitizer_report(n)) {
+                st = "CRASH"
+                detail = san_what (check == "" ? "" : " (after: " check ")") (san_stack == "" ? "" : " " san_stack)
+            } else if (watchdog != "") {
+                st = "TIMEOUT"
+                w = watchdog; sub(/;.*/, "", w); sub(/^this test was /, "", w)
+                detail = "timed out: " w (check == "" ? "" : "; last failure before that: " check) (frames == "" ? "" : " " frames)
+            } else if (st == "TIMEOUT") {
+                detail = "timed out" (detail == "" ? "" : "; last failure before that: " detail)
+            } else if (crash != "" || st == "CRASH") {
+                st = "CRASH"
+                if (crash == "") crash = kind[n]
+                sub(/ \(.*$/, "", crash)
+                detail = "crashed (" crash ")" (check == "" ? "" : " after: " check) (frames == "" ? "" : " " frames)
+            }
             else if (st == "NOTRUN") detail = "not run: " trim(L[n, 1])
             else if (detail == "") detail = "failed (see the log)"
             if (mode == "json") {
+                sub(/ \[(frames|stack) [^]]*\]$/, "", detail)
                 out = whole_output(n)
                 detail = json_escape(detail (out == "" ? "" : "\n\n" out))
             } else {

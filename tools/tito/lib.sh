@@ -182,10 +182,14 @@ need_tool() {
 
 # Configure build/<preset> unless it already has a CMakeCache.txt.
 ensure_configured() {
-    need_tool cmake
     local bdir log
     bdir=$(build_dir)
     [ -f "$bdir/CMakeCache.txt" ] && return 0
+    # first configure of this build: install what is missing (tools/tito/cmd/setup.sh)
+    # shellcheck source=cmd/setup.sh
+    . "$TITO_ROOT/tools/tito/cmd/setup.sh"
+    setup_auto
+    need_tool cmake
     mkdir -p "$bdir"
     log="$bdir/tito-configure.log"
     info "configuring: cmake --preset $TITO_PRESET"
@@ -360,3 +364,7 @@ ensure_targets() {
         build_has_target "$t" || die 2 "the build has no target '$t' (is its folder complete? see $(relpath "$(build_dir)/tito-configure.log"))"
     done
 }
+
+# ./tito test and ./tito status: the student-facing report (tools/tito/feedback.sh)
+# shellcheck source=tools/tito/feedback.sh
+. "$TITO_ROOT/tools/tito/feedback.sh"

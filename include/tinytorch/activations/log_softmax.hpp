@@ -13,7 +13,7 @@ inline Tensor log_softmax_naive(const Tensor& x, int64_t dim) {
     // BEGIN SOLUTION: log_softmax_naive (§5)
     // log-sum-exp: log Σ e^{x_j} = m + log Σ e^{x_j - m}. Never take log(softmax(x)): a probability
     // that underflows to 0 gives log(0) = -inf, while (x - m) - lse stays finite.
-    Tensor shifted = x.sub(x.max(dim, /*keepdim=*/true).detach());
+    Tensor shifted = x.sub(x.amax(dim, /*keepdim=*/true).detach());
     return shifted.sub(shifted.exp().sum(dim, /*keepdim=*/true).log());
     // END SOLUTION
 }

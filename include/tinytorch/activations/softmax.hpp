@@ -24,7 +24,7 @@ inline Tensor softmax_naive(const Tensor& x, int64_t dim) {
     // BEGIN SOLUTION: softmax_naive (§5)
     // Shifting a row by a constant does not change its softmax; shifting by the row max makes every
     // exponent <= 0, so exp cannot overflow. The shift is a constant: detach it.
-    Tensor shifted = x.sub(x.max(dim, /*keepdim=*/true).detach());
+    Tensor shifted = x.sub(x.amax(dim, /*keepdim=*/true).detach());
     Tensor e = shifted.exp();
     return e.div(e.sum(dim, /*keepdim=*/true));
     // END SOLUTION

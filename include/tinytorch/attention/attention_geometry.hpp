@@ -86,12 +86,9 @@ inline AttentionGeometry attention_geometry(const Tensor& q, const Tensor& k, co
     return g;
 }
 
-/// Is `mask` a boolean mask (true = may attend)? TinyTorch's tensors are float32; a boolean
-/// dtype tag arrives with the fidelity work — until then every mask is a float (additive) mask.
-inline bool is_bool_mask(const Tensor& mask) {
-    (void)mask;
-    return false;
-}
+/// Is `mask` a boolean mask (dtype kBool, e.g. from idx.eq(pad) or tril(...).to(kBool))? Then
+/// it selects; a kFloat mask is added to the scores — libtorch's rule.
+inline bool is_bool_mask(const Tensor& mask) { return mask.dtype() == ScalarType::Bool; }
 
 /// The attention mask as an ADDITIVE float tensor (0 = attend, −inf = blocked) that broadcasts
 /// to [batch..., L, S]; undefined when there is no mask. A float mask is returned as it is

@@ -12,6 +12,9 @@
 // is_causal, dropout seed; scalars scale, dropout_p) and registers its backward rule below.
 // A float attn_mask that itself requires grad takes the naive path (its gradient needs the
 // [L, S] weights). A fully masked row gives output 0 (PyTorch: NaN).
+// KV-cache note (as in libtorch): is_causal is TOP-LEFT aligned, so a single new query (L = 1)
+// against S cached keys must pass is_causal = false (it may see every cached key); a chunk of
+// L > 1 new queries after S − L cached ones needs an explicit mask (bottom-right alignment).
 #pragma once
 #include <cstring>
 #include <optional>

@@ -34,12 +34,12 @@ inline std::pair<Tensor, Tensor> attention_naive(const Tensor& query, const Tens
     // Rows with no key left: softmax would give 0/0 = NaN. Softmax them as zeros instead (any
     // finite row works) and zero their weights; `dead` is a constant, so no gradient flows into it.
     const float minus_inf = -std::numeric_limits<float>::infinity();
-    const Tensor dead = g.S == 0 ? ones(Shape(scores.shape().begin(), scores.shape().end() - 1)).unsqueeze(-1)
-                                 : scores.detach().max(-1, /*keepdim=*/true).eq(minus_inf);  // [..., L, 1]
+    const Tensor dead = g.S == 0 ? ones(Shape(scores.shape().begin(), scores.shape().end() - 1), kBool).unsqueeze(-1)
+                                 : scores.detach().amax(-1, /*keepdim=*/true).eq(minus_inf);  // [..., L, 1], Bool
     const bool any_dead = dead.sum().item() > 0.0f;
     if (any_dead) scores = where(dead, zeros({}), scores);
     Tensor weights = softmax(scores, -1);
-    if (any_dead) weights = weights * (ones({}) - dead);
+    if (any_dead) weights = weights * dead.logical_not();
     if (dropout_p > 0.0) weights = weights * attention_dropout_mask(g, dropout_p, seed);
     return {weights.matmul(value), weights};
     // END SOLUTION

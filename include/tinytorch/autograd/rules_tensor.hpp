@@ -80,7 +80,7 @@ inline std::vector<Tensor> neg_backward(const Node&, const Tensor& g) {
 inline std::vector<Tensor> abs_backward(const Node& node, const Tensor& g) {
     // BEGIN SOLUTION: abs_backward (§7)
     const Tensor& x = node.inputs[0];
-    return {g.mul(x.gt(0.0f).sub(x.lt(0.0f)))};
+    return {g.mul(x.gt(0.0f)).sub(g.mul(x.lt(0.0f)))};  // masks are Bool: g·[x > 0] − g·[x < 0]
     // END SOLUTION
 }
 

@@ -6,7 +6,7 @@
 // with gi = o / (O/groups) the group of output channel o, Cg = C/groups, and 0 in the padding.
 // shapes: input [N, C, H, W], weight [O, C/groups, kh, kw], bias [O] (optional) -> [N, O, Ho, Wo]
 //
-//   conv2d_naive — the six loops of the definition: used by tests and the lesson.
+//   conv2d_naive — the seven loops of the definition: used by tests and the lesson.
 //   conv2d       — im2col + GEMM over groups of images, in parallel: the same numbers, ~100x faster.
 // conv2d records the node "conv2d" (inputs: input, weight, bias; ints: sh, sw, ph, pw, dh, dw,
 // groups); this module registers its backward rule below (module 06 came first).

@@ -42,7 +42,8 @@ inline void decode_cifar_records(const std::vector<uint8_t>& bytes, size_t n, fl
 }
 /// The file's bytes after checking they hold whole records (and exactly `records` when given).
 inline std::vector<uint8_t> read_cifar_bytes(const std::string& path, std::optional<size_t> records) {
-    std::vector<uint8_t> bytes = read_file_bytes(path);
+    // A .gz unpacks to at most one byte more than the records need (enough to tell "too big").
+    std::vector<uint8_t> bytes = read_file_bytes(path, records ? *records * kCifarRecordBytes + 1 : kMaxUnpackedBytes);
     const bool whole = bytes.size() % kCifarRecordBytes == 0 && !bytes.empty();
     if (records ? bytes.size() != *records * kCifarRecordBytes : !whole)
         throw DataError(fmt(path, ": ", bytes.size(), " bytes, expected ",

@@ -38,6 +38,21 @@ inline std::string hex32(uint32_t v) {
     return s;
 }
 /// Element k of an IDX payload as float (big-endian multi-byte types).
+/// The longest IDX header: the magic number and 255 dims.
+inline constexpr size_t kIdxMaxHeaderBytes = 4 + 4 * 255;
+
+/// The total size in bytes of the IDX file whose first bytes are `head` (the magic, then the
+/// dims), or nullopt when `head` does not start with a whole, valid IDX header.
+inline std::optional<uint64_t> idx_file_size(const std::vector<uint8_t>& head) {
+    if (head.size() < 4 || head[0] != 0 || head[1] != 0 || head[3] == 0) return std::nullopt;
+    const size_t elem = idx_element_size(head[2]), header = 4 + 4 * size_t(head[3]);
+    if (elem == 0 || head.size() < header) return std::nullopt;
+    Shape dims;
+    for (size_t d = 0; d < head[3]; ++d) dims.push_back(static_cast<int64_t>(read_be32(head.data() + 4 + 4 * d)));
+    const std::optional<int64_t> numel = try_numel(dims);
+    if (!numel) return std::nullopt;
+    return header + static_cast<uint64_t>(*numel) * elem;
+}
 inline float idx_value(const uint8_t* p, uint8_t type) {
     switch (type) {
         case 0x08: return static_cast<float>(p[0]);
@@ -82,16 +97,13 @@ inline Tensor parse_idx(const std::vector<uint8_t>& bytes, const std::string& na
         throw DataError(fmt(name, ": truncated IDX header: ", int(ndim), " dims need ", header, " bytes, got ",
                             bytes.size(), hint_damaged));
     Shape dims;
-    uint64_t count = 1;
-    for (size_t d = 0; d < ndim; ++d) {
-        uint32_t n = read_be32(bytes.data() + 4 + 4 * d);
-        dims.push_back(static_cast<int64_t>(n));
-        count *= n;
-        if (count > (uint64_t(1) << 40))
-            throw DataError(fmt(name, ": implausible IDX dims (more than 2^40 elements in the first ", d + 1,
-                                " dims); hint: the header is damaged or this is not an IDX file"));
-    }
-    const uint64_t expected = header + count * elem;
+    for (size_t d = 0; d < ndim; ++d) dims.push_back(static_cast<int64_t>(read_be32(bytes.data() + 4 + 4 * d)));
+    const std::optional<int64_t> numel = try_numel(dims);  // checked: no wrap-around, even behind a zero dim
+    if (!numel)
+        throw DataError(fmt(name, ": implausible IDX dims ", shape_str(dims), " (more than 2^48 elements, zero dims "
+                            "counted as 1); hint: the header is damaged or this is not an IDX file"));
+    const uint64_t count = static_cast<uint64_t>(*numel);
+    const uint64_t expected = header + count * elem;  // <= 2^48 * 8 + header: no overflow
     if (bytes.size() != expected)
         throw DataError(fmt(name, ": ", bytes.size() < expected ? "truncated" : "oversized", " IDX file: dims ",
                             shape_str(dims), " of ", elem, "-byte elements need ", expected, " bytes, got ",
@@ -109,12 +121,33 @@ inline Tensor parse_idx(const std::vector<uint8_t>& bytes, const std::string& na
     // END SOLUTION
 }
 
+/// read_idx on the bytes of a file already in memory (raw or gzip); `path` names it in errors.
+/// A gzip stream is unpacked in two steps: first its header, which says how many bytes the whole
+/// file has, then at most one byte more than that — a small damaged or hostile .gz can never
+/// make the reader unpack gigabytes before it finds out.
+inline Tensor decode_idx_file(const std::vector<uint8_t>& bytes, const std::string& path,
+                              std::optional<uint32_t> expected_magic = std::nullopt) {
+    if (!detail::is_gzip(bytes)) return parse_idx(bytes, path, expected_magic);
+    const std::string name = path + " (gunzipped)";
+    bool ended = false;
+    std::vector<uint8_t> head = detail::gunzip(bytes, path, detail::kIdxMaxHeaderBytes, /*prefix_only=*/true, &ended);
+    const std::optional<uint64_t> total = detail::idx_file_size(head);
+    if (!total) {  // not a whole, valid header
+        if (!ended && head.size() < detail::kIdxMaxHeaderBytes)
+            detail::gunzip(bytes, path, detail::kIdxMaxHeaderBytes);  // the stream broke first: throws how
+        parse_idx(head, name, expected_magic);                        // else parse_idx says what is wrong
+        throw DataError(fmt(name, ": not a valid IDX header; hint: the file is damaged, fetch it again"));
+    }
+    // One byte more than the header promises, so that parse_idx can tell an oversized file.
+    std::vector<uint8_t> all = detail::gunzip(bytes, path, static_cast<size_t>(*total) + 1, /*prefix_only=*/true, &ended);
+    if (all.size() <= *total && !ended) detail::gunzip(bytes, path, static_cast<size_t>(*total));  // throws: how it broke
+    return parse_idx(all, name, expected_magic);
+}
+
 /// Read an IDX file (raw or .gz) into a float tensor with the file's dims, values as stored.
 /// `expected_magic` (e.g. kIdxImagesMagic) rejects the wrong kind of file up front.
 inline Tensor read_idx(const std::string& path, std::optional<uint32_t> expected_magic = std::nullopt) {
-    std::vector<uint8_t> bytes = detail::read_raw_file(path);
-    if (detail::is_gzip(bytes)) return parse_idx(detail::gunzip(bytes, path), path + " (gunzipped)", expected_magic);
-    return parse_idx(bytes, path, expected_magic);
+    return decode_idx_file(detail::read_raw_file(path), path, expected_magic);
 }
 
 }  // namespace tinytorch::data

@@ -34,7 +34,7 @@ inline Tensor Dropout::forward(const Tensor& x) {
     // The mask holds 0 or 1/(1-p): one multiply both drops and rescales, and it is a
     // recorded tensor op, so gradients flow through exactly the kept elements.
     const float keep = static_cast<float>(1.0 - p_), scale = 1.0f / keep;
-    Tensor mask = rand(x.shape()).lt(keep).mul_(scale);
+    Tensor mask = rand(x.shape()).lt(keep).to(kFloat).mul_(scale);  // Bool -> 0/1 floats -> 0 or 1/(1-p)
     return x * mask;
     // END SOLUTION
 }

@@ -8,11 +8,26 @@
 
 namespace tinytorch::nn {
 
+/// libtorch's spelling of Linear's options: nn::Linear(nn::LinearOptions(784, 128).bias(false)).
+struct LinearOptions {
+    LinearOptions(int64_t in_features, int64_t out_features) : in_features_(in_features), out_features_(out_features) {}
+    LinearOptions& bias(bool b) { bias_ = b; return *this; }
+    int64_t in_features() const { return in_features_; }
+    int64_t out_features() const { return out_features_; }
+    bool bias() const { return bias_; }
+
+private:
+    int64_t in_features_, out_features_;
+    bool bias_ = true;
+};
+
 /// y = x @ Wᵀ + b.   x: [..., in] -> y: [..., out];  weight: [out, in] (libtorch layout), bias: [out].
 /// Initialised like PyTorch: W, b ~ U(−1/√in, 1/√in) (kaiming_uniform_ with a = √5).
 class Linear : public Module {
 public:
     Linear(int64_t in_features, int64_t out_features, bool bias = true);
+    explicit Linear(const LinearOptions& options)
+        : Linear(options.in_features(), options.out_features(), options.bias()) {}
 
     Tensor forward(const Tensor& x) override;
     /// Draw fresh weights (and bias) from the default initialisation.

@@ -38,11 +38,42 @@ inline Tensor clamped_log(const Tensor& p) {
 
 }  // namespace detail
 
-namespace functional {
+/// Options of nn::BCELoss / functional::binary_cross_entropy, as libtorch's:
+/// nn::BCELoss(nn::BCELossOptions().weight(w).reduction(kSum)); weight rescales each element's
+/// loss and must broadcast to the input's shape (undefined = 1).
+struct BCELossOptions {
+    BCELossOptions(Reduction r = Reduction::Mean) : reduction_(r) {}  // NOLINT: F::binary_cross_entropy(p, t, kSum)
+    BCELossOptions& weight(const Tensor& w) { weight_ = w; return *this; }
+    BCELossOptions& reduction(Reduction r) { reduction_ = r; return *this; }
+    const Tensor& weight() const { return weight_; }
+    Reduction reduction() const { return reduction_; }
 
-/// binary_cross_entropy(p, t) = reduce(-(t·log p + (1-t)·log(1-p))), logs clamped at -100.
-/// shapes: any, equal; p and t in [0, 1] -> [] (or p's shape for None). Composed of Tensor ops.
-inline Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean) {
+private:
+    Tensor weight_;
+    Reduction reduction_ = Reduction::Mean;
+};
+
+namespace detail {
+/// ShapeError unless `weight` (when defined) broadcasts to `shape` without growing it.
+inline void check_weight_broadcasts(const Tensor& weight, const Shape& shape, const char* what, const char* op) {
+    if (!weight.defined()) return;
+    check_weight_has_no_grad(weight, what, op);
+    if (broadcast_shapes(weight.shape(), shape, op) != shape)
+        throw ShapeError(fmt(op, ": ", what, " of shape ", shape_str(weight.shape()), " does not broadcast to the "
+                             "input's shape ", shape_str(shape), "; hint: give one value per element, or per "
+                             "class along the last dim"));
+}
+}  // namespace detail
+
+namespace functional {
+using BinaryCrossEntropyFuncOptions = BCELossOptions;
+
+/// binary_cross_entropy(p, t) = reduce(-w·(t·log p + (1-t)·log(1-p))), logs clamped at -100.
+/// shapes: any, equal; p and t in [0, 1]; w broadcasts to p -> [] (or p's shape for None).
+/// Composed of Tensor ops: a target that requires grad gets d/dt = -w·(log p - log(1-p))·g.
+inline Tensor binary_cross_entropy(const Tensor& input, const Tensor& target,
+                                   const BinaryCrossEntropyFuncOptions& options = {}) {
+    detail::check_weight_broadcasts(options.weight(), input.shape(), "weight", "binary_cross_entropy");
     // BEGIN SOLUTION: binary_cross_entropy (§5)
     detail::check_same_shape(input, target, "binary_cross_entropy");
     detail::check_probabilities(input, "input", "binary_cross_entropy");
@@ -50,20 +81,12 @@ inline Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, Re
     Tensor log_p = detail::clamped_log(input);
     Tensor log_q = detail::clamped_log(1.0f - input);
     Tensor per = target.mul(log_p).add((1.0f - target).mul(log_q)).neg();
-    return apply_reduction(per, reduction, "binary_cross_entropy");
+    if (options.weight().defined()) per = per.mul(options.weight());
+    return apply_reduction(per, options.reduction(), "binary_cross_entropy");
     // END SOLUTION
 }
 
 }  // namespace functional
-
-/// Options of nn::BCELoss: nn::BCELoss(nn::BCELossOptions().reduction(nn::Reduction::Sum)).
-struct BCELossOptions {
-    BCELossOptions& reduction(Reduction r) { reduction_ = r; return *this; }
-    Reduction reduction() const { return reduction_; }
-
-private:
-    Reduction reduction_ = Reduction::Mean;
-};
 
 /// Binary cross-entropy of probabilities (e.g. sigmoid outputs) against targets in [0, 1].
 /// shapes: any, equal -> [] (or input's for None)
@@ -72,10 +95,13 @@ public:
     explicit BCELoss(const BCELossOptions& options = {}) : options_(options) {}
     explicit BCELoss(Reduction reduction) : options_(BCELossOptions().reduction(reduction)) {}
     Tensor forward(const Tensor& input, const Tensor& target) const {
-        return functional::binary_cross_entropy(input, target, options_.reduction());
+        return functional::binary_cross_entropy(input, target, options_);
     }
     Tensor operator()(const Tensor& input, const Tensor& target) const { return forward(input, target); }
-    std::string name() const { return "BCELoss(reduction=" + reduction_name(options_.reduction()) + ")"; }
+    std::string name() const {
+        return fmt("BCELoss(reduction=", reduction_name(options_.reduction()),
+                   options_.weight().defined() ? ", weight" : "", ")");
+    }
     const BCELossOptions& options() const { return options_; }
 
 private:

@@ -14,6 +14,17 @@ namespace tinytorch::nn {
 /// How a loss folds its per-sample values: None keeps them, Mean averages, Sum adds.
 enum class Reduction { None, Mean, Sum };
 
+}  // namespace tinytorch::nn
+
+namespace tinytorch {
+/// libtorch's spellings: nn::MSELossOptions().reduction(kSum), nn::CrossEntropyLoss(... .reduction(kMean)).
+inline constexpr nn::Reduction kNone = nn::Reduction::None;
+inline constexpr nn::Reduction kMean = nn::Reduction::Mean;
+inline constexpr nn::Reduction kSum = nn::Reduction::Sum;
+}  // namespace tinytorch
+
+namespace tinytorch::nn {
+
 /// The integer a loss records in its autograd node: 0 none, 1 mean, 2 sum (docs/architecture.md §3).
 inline int64_t reduction_code(Reduction r) {
     switch (r) {
@@ -70,6 +81,31 @@ inline void check_same_shape(const Tensor& input, const Tensor& target, const ch
         throw ShapeError(fmt(op, ": input of shape ", shape_str(input.shape()), " and target of shape ",
                              shape_str(target.shape()), " differ; hint: give one target per prediction, e.g. "
                              "reshape targets [N] to [N, 1] for a model that outputs [N, 1]"));
+}
+
+/// PyTorch's weighted mean of class-index losses: Σ per / Σ weights of the counted samples
+/// (a sample whose target is ignore_index counts 0). None and Sum as apply_reduction. Built from
+/// Tensor ops, so a composed loss stays differentiable. All samples ignored: NaN, as PyTorch.
+inline Tensor reduce_weighted(const Tensor& per, Reduction reduction, double weight_total, const char* op) {
+    if (reduction != Reduction::Mean || per.numel() == 0) return apply_reduction(per, reduction, op);
+    return per.sum().mul(static_cast<float>(1.0 / weight_total));
+}
+
+/// A target that requires grad where PyTorch gives it no gradient (class indices): refused,
+/// so that a gradient is never silently missing.
+inline void check_index_target_has_no_grad(const Tensor& target, const char* op) {
+    if (target.requires_grad())
+        throw ValueError(fmt(op, ": the target holds class indices and cannot require grad (PyTorch's are int64); "
+                             "hint: pass target.detach(), or soft labels to a loss that differentiates them "
+                             "(mse_loss, binary_cross_entropy[_with_logits])"));
+}
+
+/// A weight that requires grad: refused (this loss would not differentiate it; reject rather than
+/// silently leave its gradient empty).
+inline void check_weight_has_no_grad(const Tensor& weight, const char* what, const char* op) {
+    if (weight.defined() && weight.requires_grad())
+        throw ValueError(fmt(op, ": ", what, " requires grad, but this loss gives it no gradient; hint: pass ",
+                             what, ".detach() (a weight is a constant of the loss)"));
 }
 
 }  // namespace detail

@@ -12,6 +12,7 @@
 #pragma once
 #include <Eigen/Core>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -61,6 +62,18 @@ void for_blocks(int64_t n, F&& body) {
     tinytorch::detail::parallel_for(n, [&](int64_t lo, int64_t hi) {
         for (int64_t o = lo; o < hi; o += kBlock) body(o, std::min(kBlock, hi - o));
     });
+}
+
+/// Whether every element of `t` is finite (and >= 0 when `non_negative`): a loaded state with
+/// NaN, inf or a negative mean square would turn every weight into NaN at the next step.
+inline bool all_finite(const Tensor& t, bool non_negative) {
+    for (float v : t.contiguous().to_vector())
+        if (!std::isfinite(v) || (non_negative && v < 0.0f)) return false;
+    return true;
+}
+/// Buffers that hold running means of squared gradients (Adam's exp_avg_sq, RMSprop's square_avg).
+inline bool is_square_average(const std::string& buffer) {
+    return buffer == "exp_avg_sq" || buffer == "max_exp_avg_sq" || buffer == "square_avg";
 }
 
 inline std::string join(const std::vector<std::string>& items) {
@@ -220,8 +233,9 @@ inline void Optimizer::load_state_dict(const StateDict& dict) {
     std::vector<std::unordered_map<std::string, Tensor>> fields(params_.size());
     for (const auto& [key, value] : dict) {
         if (key == "lr") {
-            if (!value.defined() || value.numel() != 1 || !(value.data_ptr()[0] >= 0.0f))
-                malformed.push_back("lr: must be one number >= 0");
+            if (!value.defined() || value.numel() != 1 || !(value.contiguous().data_ptr()[0] >= 0.0f) ||
+                !std::isfinite(value.contiguous().data_ptr()[0]))
+                malformed.push_back("lr: must be one finite number >= 0");
             else new_lr = static_cast<double>(value.contiguous().data_ptr()[0]);
             continue;
         }
@@ -229,8 +243,12 @@ inline void Optimizer::load_state_dict(const StateDict& dict) {
         size_t dot = key.find('.', 6);
         bool known = key.rfind("state.", 0) == 0 && dot != std::string::npos && dot > 6 &&
                      key.find_first_not_of("0123456789", 6) == dot;
+        size_t i = 0;  // the digits may be any number of them: parsed without exceptions, range-checked
         if (known) {
-            size_t i = std::stoul(key.substr(6, dot - 6));
+            auto [end, ec] = std::from_chars(key.data() + 6, key.data() + dot, i);
+            known = ec == std::errc() && end == key.data() + dot;
+        }
+        if (known) {
             std::string field = key.substr(dot + 1);
             known = i < params_.size() &&
                     (field == "step" || std::find(names.begin(), names.end(), field) != names.end());
@@ -249,7 +267,9 @@ inline void Optimizer::load_state_dict(const StateDict& dict) {
         } else {
             const Tensor& t = step->second;
             float v = t.defined() && t.numel() == 1 ? t.contiguous().data_ptr()[0] : -1.0f;
-            if (!(v >= 1.0f) || v != std::floor(v)) malformed.push_back(prefix + "step: must be a whole number >= 1");
+            // <= 2^53: beyond it (or inf) the cast to int64 would be undefined and bias corrections NaN
+            if (!(v >= 1.0f && v <= 9007199254740992.0f) || v != std::floor(v))
+                malformed.push_back(prefix + "step: must be a whole number in 1..2^53");
             else loaded[i].step = static_cast<int64_t>(v);
         }
         for (const std::string& n : names) {
@@ -259,6 +279,9 @@ inline void Optimizer::load_state_dict(const StateDict& dict) {
             else if (it->second.shape() != params_[i].shape())
                 mismatched.push_back(fmt(prefix, n, ": parameter ", shape_str(params_[i].shape()), " vs dictionary ",
                                          shape_str(it->second.shape())));
+            else if (!detail::all_finite(it->second, detail::is_square_average(n)))
+                malformed.push_back(prefix + n + (detail::is_square_average(n) ? ": must be finite and >= 0"
+                                                                               : ": must be finite"));
             else loaded[i].buffers.push_back(it->second.detach().clone());  // our own contiguous copy
         }
     }

@@ -18,10 +18,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <variant>
 #include <type_traits>
 #include <vector>
 
+#include "tinytorch/tensor/dtype.hpp"
 #include "tinytorch/tensor/errors.hpp"
 #include "tinytorch/tensor/shape.hpp"
 #include "tinytorch/tensor/storage.hpp"
@@ -52,7 +54,7 @@ struct TensorIndex {
     TensorIndex(Slice s) : value(s) {}             // NOLINT
 };
 
-/// A float32, N-dimensional, strided tensor.
+/// A float32, N-dimensional, strided tensor (dtype() tags it Float or Bool; see dtype.hpp).
 class Tensor {
 public:
     // ---- construction (creation.hpp) ------------------------------------------------------
@@ -79,8 +81,21 @@ public:
     int64_t storage_offset() const;
     bool is_contiguous() const;
     size_t nbytes() const { return static_cast<size_t>(numel()) * sizeof(float); }
+    ScalarType dtype() const;        ///< kFloat, or kBool for comparisons, masks and .to(kBool)
+    ScalarType scalar_type() const { return dtype(); }  ///< libtorch spelling of dtype()
+    bool is_floating_point() const { return dtype() == ScalarType::Float; }
+    /// to(kBool): value != 0, tagged Bool; to(kFloat): the values as numbers. *this when the
+    /// dtype already matches (as in libtorch), else a new tensor (not recorded by autograd).
+    Tensor to(ScalarType dtype) const;
     float* data_ptr();              ///< pointer to element [0, ..., 0] (not to storage start)
     const float* data_ptr() const;
+    /// libtorch's typed spelling; the storage is float32, so only T = float compiles.
+    template <typename T>
+        requires std::is_same_v<T, float>
+    T* data_ptr() { return data_ptr(); }
+    template <typename T>
+        requires std::is_same_v<T, float>
+    const T* data_ptr() const { return data_ptr(); }
     const std::shared_ptr<Storage>& storage() const;
     bool is_same(const Tensor& other) const { return impl_ == other.impl_; }
     bool shares_storage_with(const Tensor& other) const;
@@ -91,6 +106,10 @@ public:
 
     // ---- element access (core.hpp) --------------------------------------------------------
     float item() const;                                 ///< the value of a one-element tensor
+    /// libtorch's typed spelling (x.item<float>()); only T = float compiles.
+    template <typename T>
+        requires std::is_same_v<T, float>
+    T item() const { return item(); }
     float at(std::initializer_list<int64_t> index) const;  ///< one element, negative indices allowed
     std::vector<float> to_vector() const;               ///< all values in row-major order
 
@@ -139,7 +158,7 @@ public:
     Tensor maximum(const Tensor& other) const;
     Tensor minimum(const Tensor& other) const;
     Tensor masked_fill(const Tensor& mask, float value) const;  ///< value where mask != 0
-    // comparisons give 1.0f / 0.0f (we are float32 only) and are not differentiable
+    // comparisons give kBool tensors (stored as 1.0f / 0.0f) and are not differentiable
     Tensor eq(const Tensor& other) const;
     Tensor ne(const Tensor& other) const;
     Tensor lt(const Tensor& other) const;
@@ -152,6 +171,18 @@ public:
     Tensor le(float value) const;
     Tensor gt(float value) const;
     Tensor ge(float value) const;
+    // logical ops: any tensor (non-zero = true) -> kBool
+    Tensor logical_not() const;
+    Tensor logical_and(const Tensor& other) const;
+    Tensor logical_or(const Tensor& other) const;
+    Tensor logical_xor(const Tensor& other) const;
+    Tensor isnan() const;  ///< kBool
+    Tensor isinf() const;  ///< kBool
+    Tensor isfinite() const;  ///< kBool
+    Tensor any() const;  ///< kBool scalar: some element is non-zero
+    Tensor all() const;  ///< kBool scalar: every element is non-zero
+    Tensor any(int64_t dim, bool keepdim = false) const;
+    Tensor all(int64_t dim, bool keepdim = false) const;
 
     // ---- matrix product (matmul.hpp) -------------------------------------------------------
     Tensor matmul(const Tensor& other) const;
@@ -163,19 +194,40 @@ public:
     Tensor mean() const;
     Tensor mean(int64_t dim, bool keepdim = false) const;
     Tensor mean(const std::vector<int64_t>& dims, bool keepdim = false) const;
-    Tensor max() const;
-    Tensor max(int64_t dim, bool keepdim = false) const;
+    Tensor max() const;  ///< the largest element, a 0-dim tensor
     Tensor min() const;
-    Tensor min(int64_t dim, bool keepdim = false) const;
+    /// (values, indices) along `dim`, as libtorch: auto [v, i] = x.max(1); indices are floats.
+    std::tuple<Tensor, Tensor> max(int64_t dim, bool keepdim = false) const;
+    std::tuple<Tensor, Tensor> min(int64_t dim, bool keepdim = false) const;
+    Tensor max(const Tensor& other) const { return maximum(other); }  ///< libtorch: element-wise maximum
+    Tensor min(const Tensor& other) const { return minimum(other); }
+    /// The values only: amax(1) is std::get<0>(max(1)); several dims at once; {} = all dims.
+    Tensor amax(int64_t dim, bool keepdim = false) const;
+    Tensor amax(const std::vector<int64_t>& dims = {}, bool keepdim = false) const;
+    Tensor amin(int64_t dim, bool keepdim = false) const;
+    Tensor amin(const std::vector<int64_t>& dims = {}, bool keepdim = false) const;
     Tensor argmax() const;  ///< index into the flattened tensor, as a float scalar
     Tensor argmax(int64_t dim, bool keepdim = false) const;
     Tensor argmin() const;
     Tensor argmin(int64_t dim, bool keepdim = false) const;
-    /// Variance; `correction` 1 = unbiased (PyTorch's default), 0 = population variance.
-    /// var() covers all elements; var({}, false, 0) is the population variance of all elements.
-    Tensor var() const;
-    Tensor var(int64_t dim, bool keepdim = false, int correction = 1) const;
-    Tensor var(const std::vector<int64_t>& dims, bool keepdim = false, int correction = 1) const;
+    /// Variance with libtorch's overloads: var(unbiased = true) over all elements;
+    /// var(dim, unbiased = true, keepdim = false) — unbiased divides by n - 1, else by n;
+    /// var(dims, std::optional<int64_t>(correction), keepdim) divides by n - correction
+    /// (the libtorch 2.x form; nullopt = 1). x.var(1) is dim 1 (libtorch's var(int dim)).
+    /// An empty dims list means every dim.
+    Tensor var(bool unbiased = true) const;
+    Tensor var(int dim) const { return var(static_cast<int64_t>(dim), true, false); }
+    Tensor var(int64_t dim, bool unbiased = true, bool keepdim = false) const;
+    Tensor var(const std::vector<int64_t>& dims, bool unbiased = true, bool keepdim = false) const;
+    Tensor var(int64_t dim, std::optional<int64_t> correction, bool keepdim = false) const;
+    Tensor var(const std::vector<int64_t>& dims, std::optional<int64_t> correction, bool keepdim = false) const;
+    /// Standard deviation: sqrt of var, same overloads.
+    Tensor std(bool unbiased = true) const;
+    Tensor std(int dim) const { return std(static_cast<int64_t>(dim), true, false); }
+    Tensor std(int64_t dim, bool unbiased = true, bool keepdim = false) const;
+    Tensor std(const std::vector<int64_t>& dims, bool unbiased = true, bool keepdim = false) const;
+    Tensor std(int64_t dim, std::optional<int64_t> correction, bool keepdim = false) const;
+    Tensor std(const std::vector<int64_t>& dims, std::optional<int64_t> correction, bool keepdim = false) const;
     /// Sum away broadcast dims so the result has `shape` (undoes broadcasting; used by autograd).
     Tensor sum_to(const Shape& shape) const;
 
@@ -218,6 +270,7 @@ struct TensorImpl {
     Shape shape;
     Shape strides;
     int64_t offset = 0;
+    ScalarType dtype = ScalarType::Float;  ///< how to read the floats (views share their base's)
     // autograd slots: filled by recorded operations and by module 06's engine
     bool requires_grad = false;
     bool retains_grad = false;
@@ -253,6 +306,7 @@ inline int64_t Tensor::stride(int64_t d) const {
     return strides()[normalize_dim(d, dim(), "stride")];
 }
 inline int64_t Tensor::storage_offset() const { check_defined("storage_offset"); return impl_->offset; }
+inline ScalarType Tensor::dtype() const { check_defined("dtype"); return impl_->dtype; }
 inline const std::shared_ptr<Storage>& Tensor::storage() const { check_defined("storage"); return impl_->storage; }
 inline float* Tensor::data_ptr() { check_defined("data_ptr"); return impl_->storage->data() + impl_->offset; }
 inline const float* Tensor::data_ptr() const { check_defined("data_ptr"); return impl_->storage->data() + impl_->offset; }
@@ -300,27 +354,34 @@ inline float Tensor::at(std::initializer_list<int64_t> index) const {
 
 /// A new, contiguous, zero-filled tensor — the one place storage is allocated.
 inline Tensor empty(const Shape& shape) {
-    for (int64_t d : shape)
-        if (d < 0)
-            throw ValueError(fmt("empty: negative dimension in shape ", shape_str(shape),
-                                 "; hint: every size must be >= 0"));
+    const int64_t numel = checked_numel(shape, "empty");  // negative dims, overflowing sizes
     auto impl = std::make_shared<TensorImpl>();
-    impl->storage = std::make_shared<Storage>(static_cast<size_t>(numel_of(shape)));
+    impl->storage = std::make_shared<Storage>(static_cast<size_t>(numel));
     impl->shape = shape;
     impl->strides = contiguous_strides(shape);
     return Tensor(std::move(impl));
 }
 
+/// empty(shape) with a dtype tag: empty({2, 3}, kBool) is all false.
+inline Tensor empty(const Shape& shape, ScalarType dtype) {
+    Tensor t = empty(shape);
+    t.impl()->dtype = dtype;
+    return t;
+}
+
 namespace detail {
+/// `t` with its dtype tag set (a fresh result of an op, never a tensor the caller still holds).
+inline Tensor tagged(Tensor t, ScalarType dtype) {
+    t.impl()->dtype = dtype;
+    return t;
+}
+
 /// Like empty() but the memory is not zero-filled: only for kernels that write every element
 /// (matmul, element-wise ops, copies) — saves a pass over memory per result.
 inline Tensor empty_uninitialized(const Shape& shape) {
-    for (int64_t d : shape)
-        if (d < 0)
-            throw ValueError(fmt("empty: negative dimension in shape ", shape_str(shape),
-                                 "; hint: every size must be >= 0"));
+    const int64_t numel = checked_numel(shape, "empty");
     auto impl = std::make_shared<TensorImpl>();
-    impl->storage = std::make_shared<Storage>(static_cast<size_t>(numel_of(shape)), false);
+    impl->storage = std::make_shared<Storage>(static_cast<size_t>(numel), false);
     impl->shape = shape;
     impl->strides = contiguous_strides(shape);
     return Tensor(std::move(impl));
@@ -334,6 +395,7 @@ inline Tensor make_view(const Tensor& base, Shape shape, Shape strides, int64_t 
     impl->shape = std::move(shape);
     impl->strides = std::move(strides);
     impl->offset = offset;
+    impl->dtype = base.dtype();
     return Tensor(std::move(impl));
 }
 

@@ -26,7 +26,9 @@ inline Tensor::Tensor(std::vector<float> values, Shape shape) {
 template <typename V>
     requires std::is_arithmetic_v<V>
 inline Tensor::Tensor(std::initializer_list<V> values)
-    : Tensor(std::vector<float>(values.begin(), values.end()), Shape{static_cast<int64_t>(values.size())}) {}
+    : Tensor(std::vector<float>(values.begin(), values.end()), Shape{static_cast<int64_t>(values.size())}) {
+    if constexpr (std::is_same_v<V, bool>) impl_->dtype = ScalarType::Bool;  // Tensor({true, false}) is a mask
+}
 
 inline Tensor::Tensor(std::initializer_list<std::initializer_list<float>> rows) {
     // BEGIN SOLUTION: Tensor(nested rows) (§3)
@@ -78,9 +80,21 @@ inline Tensor full(const Shape& shape, float value) {
 }
 inline Tensor zeros(const Shape& shape) { return empty(shape); }  // empty() zero-fills
 inline Tensor ones(const Shape& shape) { return full(shape, 1.0f); }
-inline Tensor zeros_like(const Tensor& t) { return zeros(t.shape()); }
-inline Tensor ones_like(const Tensor& t) { return ones(t.shape()); }
-inline Tensor full_like(const Tensor& t, float value) { return full(t.shape(), value); }
+/// With a dtype, as libtorch's ones({2, 3}, kBool); a Bool tensor holds value != 0.
+inline Tensor full(const Shape& shape, float value, ScalarType dtype) {
+    Tensor t = full(shape, dtype == ScalarType::Bool ? (value != 0.0f ? 1.0f : 0.0f) : value);
+    t.impl()->dtype = dtype;
+    return t;
+}
+inline Tensor zeros(const Shape& shape, ScalarType dtype) { return empty(shape, dtype); }
+inline Tensor ones(const Shape& shape, ScalarType dtype) { return full(shape, 1.0f, dtype); }
+/// The *_like forms keep the dtype of `t` unless one is given (as libtorch).
+inline Tensor zeros_like(const Tensor& t) { return zeros(t.shape(), t.dtype()); }
+inline Tensor ones_like(const Tensor& t) { return ones(t.shape(), t.dtype()); }
+inline Tensor full_like(const Tensor& t, float value) { return full(t.shape(), value, t.dtype()); }
+inline Tensor zeros_like(const Tensor& t, ScalarType dtype) { return zeros(t.shape(), dtype); }
+inline Tensor ones_like(const Tensor& t, ScalarType dtype) { return ones(t.shape(), dtype); }
+inline Tensor full_like(const Tensor& t, float value, ScalarType dtype) { return full(t.shape(), value, dtype); }
 
 /// Identity matrix n x n.
 inline Tensor eye(int64_t n) {

@@ -83,19 +83,39 @@ Tensor broadcast_binary(const Tensor& a, const Tensor& b, F f, const char* op) {
 }  // namespace detail
 
 // ---- tensor (op) tensor ---------------------------------------------------------------------
+// dtype rules (libtorch's promotion): a Bool operand with a Float one reads as 0/1 and the result
+// is Float; Bool + Bool is logical or and Bool * Bool logical and (both Bool); any subtraction
+// with a Bool operand is refused, as in libtorch (use logical_not / logical_xor for masks).
+
+namespace detail {
+inline bool both_bool(const Tensor& a, const Tensor& b) {
+    return a.dtype() == ScalarType::Bool && b.dtype() == ScalarType::Bool;
+}
+inline void check_no_bool_sub(const Tensor& a, const Tensor* b, const char* op) {
+    if (a.dtype() == ScalarType::Bool || (b && b->dtype() == ScalarType::Bool))
+        throw ValueError(fmt(op, ": subtraction with a Bool tensor (shape ", shape_str(a.shape()), ") is not "
+                             "supported, as in libtorch; hint: to invert a mask use logical_not() or ~mask, to "
+                             "use it as numbers convert it first with .to(kFloat)"));
+}
+}  // namespace detail
 
 inline Tensor Tensor::add(const Tensor& other) const {
+    if (detail::both_bool(*this, other))  // True + True = True: logical or
+        return detail::tagged(detail::broadcast_binary(*this, other, [](float a, float b) {
+            return (a != 0.0f || b != 0.0f) ? 1.0f : 0.0f; }, "add"), ScalarType::Bool);
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a + b; }, "add");
     if (autograd::wants_grad(*this, other)) autograd::record(out, "add", {*this, other});
     return out;
 }
 inline Tensor Tensor::sub(const Tensor& other) const {
+    detail::check_no_bool_sub(*this, &other, "sub");
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a - b; }, "sub");
     if (autograd::wants_grad(*this, other)) autograd::record(out, "sub", {*this, other});
     return out;
 }
 inline Tensor Tensor::mul(const Tensor& other) const {
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a * b; }, "mul");
+    if (detail::both_bool(*this, other)) return detail::tagged(out, ScalarType::Bool);  // 0/1 * 0/1: logical and
     if (autograd::wants_grad(*this, other)) autograd::record(out, "mul", {*this, other});
     return out;
 }
@@ -106,11 +126,13 @@ inline Tensor Tensor::div(const Tensor& other) const {
 }
 inline Tensor Tensor::maximum(const Tensor& other) const {
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a > b ? a : b; }, "maximum");
+    if (detail::both_bool(*this, other)) return detail::tagged(out, ScalarType::Bool);
     if (autograd::wants_grad(*this, other)) autograd::record(out, "maximum", {*this, other});
     return out;
 }
 inline Tensor Tensor::minimum(const Tensor& other) const {
     Tensor out = detail::broadcast_binary(*this, other, [](float a, float b) { return a < b ? a : b; }, "minimum");
+    if (detail::both_bool(*this, other)) return detail::tagged(out, ScalarType::Bool);
     if (autograd::wants_grad(*this, other)) autograd::record(out, "minimum", {*this, other});
     return out;
 }
@@ -122,7 +144,10 @@ inline Tensor Tensor::add(float v) const {
     if (autograd::wants_grad(*this)) autograd::record(out, "add_scalar", {*this}, {}, {}, {v});
     return out;
 }
-inline Tensor Tensor::sub(float v) const { return add(-v); }
+inline Tensor Tensor::sub(float v) const {
+    detail::check_no_bool_sub(*this, nullptr, "sub");
+    return add(-v);
+}
 inline Tensor Tensor::mul(float v) const {
     Tensor out = detail::map_unary(*this, [v](float a) { return a * v; });
     if (autograd::wants_grad(*this)) autograd::record(out, "mul_scalar", {*this}, {}, {}, {v});
@@ -133,6 +158,9 @@ inline Tensor Tensor::div(float v) const { return mul(1.0f / v); }
 // ---- unary math -------------------------------------------------------------------------------
 
 inline Tensor Tensor::neg() const {
+    if (dtype() == ScalarType::Bool)
+        throw ValueError(fmt("neg: negating a Bool tensor (shape ", shape_str(shape()), ") is not supported, as in "
+                             "libtorch; hint: to invert a mask use logical_not() or ~mask"));
     Tensor out = detail::map_unary(*this, [](float a) { return -a; });
     if (autograd::wants_grad(*this)) autograd::record(out, "neg", {*this});
     return out;
@@ -181,20 +209,34 @@ inline Tensor Tensor::clamp(std::optional<float> min, std::optional<float> max) 
     // END SOLUTION
 }
 
+namespace detail {
+inline void check_bool_mask(const Tensor& mask, const char* op, const char* what) {
+    if (mask.dtype() != ScalarType::Bool)
+        throw ValueError(fmt(op, ": the ", what, " must be a Bool tensor, got dtype ", dtype_name(mask.dtype()),
+                             " (shape ", shape_str(mask.shape()), "), as in libtorch; hint: build it with a "
+                             "comparison such as x.eq(0) or x > 0, or convert with .to(kBool)"));
+}
+}  // namespace detail
+
 inline Tensor Tensor::masked_fill(const Tensor& mask, float value) const {
+    detail::check_bool_mask(mask, "masked_fill", "mask");
     Shape s = broadcast_shapes(shape(), mask.shape(), "masked_fill");
     if (s != shape())
         throw ShapeError(fmt("masked_fill: mask of shape ", shape_str(mask.shape()), " does not broadcast to the "
                              "tensor's shape ", shape_str(shape()), "; hint: the mask may have fewer or size-1 dims, "
                              "never more"));
+    if (dtype() == ScalarType::Bool) value = value != 0.0f ? 1.0f : 0.0f;
     Tensor out = detail::broadcast_binary(*this, mask, [value](float a, float m) { return m != 0.0f ? value : a; },
                                           "masked_fill");
+    out.impl()->dtype = dtype();
     if (autograd::wants_grad(*this)) autograd::record(out, "masked_fill", {*this}, {mask}, {}, {value});
     return out;
 }
 
-/// cond ? a : b element by element (cond != 0 counts as true), with broadcasting of all three.
+/// cond ? a : b element by element (cond a Bool tensor, as in libtorch), with broadcasting of all
+/// three. The result is Bool when a and b both are.
 inline Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+    detail::check_bool_mask(cond, "where", "condition");
     Shape s = broadcast_shapes(broadcast_shapes(cond.shape(), a.shape(), "where"), b.shape(), "where");
     Tensor out = empty(s);
     float* o = out.data_ptr();
@@ -210,18 +252,21 @@ inline Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
                                     o[off[0] + i] = pc[off[1] + i * st[1]] != 0.0f ? pa[off[2] + i * st[2]]
                                                                                    : pb[off[3] + i * st[3]];
                             });
+    if (detail::both_bool(a, b)) out.impl()->dtype = ScalarType::Bool;
     if (autograd::wants_grad(a, b)) autograd::record(out, "where", {a, b}, {cond});
     return out;
 }
 
-// ---- comparisons: 1.0 where true, 0.0 where false (never recorded) ----------------------------
+// ---- comparisons: Bool tensors, 1 where true, 0 where false (never recorded) -------------------
 #define TINYTORCH_COMPARISON(NAME, OP)                                                                       \
     inline Tensor Tensor::NAME(const Tensor& other) const {                                                   \
-        return detail::broadcast_binary(*this, other, [](float a, float b) { return (a OP b) ? 1.0f : 0.0f; }, \
-                                        #NAME);                                                               \
+        return detail::tagged(detail::broadcast_binary(*this, other,                                           \
+                                  [](float a, float b) { return (a OP b) ? 1.0f : 0.0f; }, #NAME),            \
+                              ScalarType::Bool);                                                              \
     }                                                                                                         \
     inline Tensor Tensor::NAME(float v) const {                                                               \
-        return detail::map_unary(*this, [v](float a) { return (a OP v) ? 1.0f : 0.0f; });                    \
+        return detail::tagged(detail::map_unary(*this, [v](float a) { return (a OP v) ? 1.0f : 0.0f; }),       \
+                              ScalarType::Bool);                                                              \
     }
 TINYTORCH_COMPARISON(eq, ==)
 TINYTORCH_COMPARISON(ne, !=)
@@ -230,6 +275,43 @@ TINYTORCH_COMPARISON(le, <=)
 TINYTORCH_COMPARISON(gt, >)
 TINYTORCH_COMPARISON(ge, >=)
 #undef TINYTORCH_COMPARISON
+
+// ---- logical ops: non-zero counts as true; the result is Bool ------------------------------------
+
+inline Tensor Tensor::logical_not() const {
+    return detail::tagged(detail::map_unary(*this, [](float a) { return a != 0.0f ? 0.0f : 1.0f; }), ScalarType::Bool);
+}
+inline Tensor Tensor::logical_and(const Tensor& other) const {
+    return detail::tagged(detail::broadcast_binary(*this, other, [](float a, float b) {
+        return (a != 0.0f && b != 0.0f) ? 1.0f : 0.0f; }, "logical_and"), ScalarType::Bool);
+}
+inline Tensor Tensor::logical_or(const Tensor& other) const {
+    return detail::tagged(detail::broadcast_binary(*this, other, [](float a, float b) {
+        return (a != 0.0f || b != 0.0f) ? 1.0f : 0.0f; }, "logical_or"), ScalarType::Bool);
+}
+inline Tensor Tensor::logical_xor(const Tensor& other) const {
+    return detail::tagged(detail::broadcast_binary(*this, other, [](float a, float b) {
+        return ((a != 0.0f) != (b != 0.0f)) ? 1.0f : 0.0f; }, "logical_xor"), ScalarType::Bool);
+}
+inline Tensor Tensor::isnan() const {
+    return detail::tagged(detail::map_unary(*this, [](float a) { return std::isnan(a) ? 1.0f : 0.0f; }), ScalarType::Bool);
+}
+inline Tensor Tensor::isinf() const {
+    return detail::tagged(detail::map_unary(*this, [](float a) { return std::isinf(a) ? 1.0f : 0.0f; }), ScalarType::Bool);
+}
+inline Tensor Tensor::isfinite() const {
+    return detail::tagged(detail::map_unary(*this, [](float a) { return std::isfinite(a) ? 1.0f : 0.0f; }),
+                          ScalarType::Bool);
+}
+
+// ---- dtype conversion ---------------------------------------------------------------------------
+
+inline Tensor Tensor::to(ScalarType target) const {
+    if (dtype() == target) return *this;  // libtorch returns the same tensor when nothing changes
+    if (target == ScalarType::Bool)
+        return detail::tagged(detail::map_unary(*this, [](float a) { return a != 0.0f ? 1.0f : 0.0f; }), ScalarType::Bool);
+    return detail::tagged(detail::copy_to_contiguous(*this), ScalarType::Float);  // the same 0/1 values, as numbers
+}
 
 // ---- operators and free functions (libtorch style) ----------------------------------------------
 
@@ -242,7 +324,10 @@ inline Tensor operator-(const Tensor& a, float v) { return a.sub(v); }
 inline Tensor operator*(const Tensor& a, float v) { return a.mul(v); }
 inline Tensor operator/(const Tensor& a, float v) { return a.div(v); }
 inline Tensor operator+(float v, const Tensor& a) { return a.add(v); }
-inline Tensor operator-(float v, const Tensor& a) { return a.neg().add(v); }
+inline Tensor operator-(float v, const Tensor& a) {
+    detail::check_no_bool_sub(a, nullptr, "sub");
+    return a.neg().add(v);
+}
 inline Tensor operator*(float v, const Tensor& a) { return a.mul(v); }
 inline Tensor operator/(float v, const Tensor& a) { return a.pow(-1.0f).mul(v); }
 inline Tensor operator-(const Tensor& a) { return a.neg(); }
@@ -254,6 +339,26 @@ inline Tensor operator<(const Tensor& a, float v) { return a.lt(v); }
 inline Tensor operator<=(const Tensor& a, float v) { return a.le(v); }
 inline Tensor operator>(const Tensor& a, float v) { return a.gt(v); }
 inline Tensor operator>=(const Tensor& a, float v) { return a.ge(v); }
+inline Tensor operator==(const Tensor& a, const Tensor& b) { return a.eq(b); }
+inline Tensor operator!=(const Tensor& a, const Tensor& b) { return a.ne(b); }
+inline Tensor operator==(const Tensor& a, float v) { return a.eq(v); }
+inline Tensor operator!=(const Tensor& a, float v) { return a.ne(v); }
+
+namespace detail {
+/// libtorch's ~, &, |, ^ are bitwise ops; on Bool tensors (the only kind they take here) they are
+/// the logical ones. Float operands are refused, as libtorch refuses bitwise ops on floats.
+inline void check_bitwise(const Tensor& a, const Tensor* b, const char* op) {
+    for (const Tensor* t : {&a, b})
+        if (t && t->dtype() != ScalarType::Bool)
+            throw ValueError(fmt(op, ": bitwise operators take Bool tensors here, got dtype ", dtype_name(t->dtype()),
+                                 " (shape ", shape_str(t->shape()), "); hint: compare first (x > 0) or use "
+                                 ".to(kBool)"));
+}
+}  // namespace detail
+inline Tensor operator~(const Tensor& a) { detail::check_bitwise(a, nullptr, "operator~"); return a.logical_not(); }
+inline Tensor operator&(const Tensor& a, const Tensor& b) { detail::check_bitwise(a, &b, "operator&"); return a.logical_and(b); }
+inline Tensor operator|(const Tensor& a, const Tensor& b) { detail::check_bitwise(a, &b, "operator|"); return a.logical_or(b); }
+inline Tensor operator^(const Tensor& a, const Tensor& b) { detail::check_bitwise(a, &b, "operator^"); return a.logical_xor(b); }
 
 inline Tensor add(const Tensor& a, const Tensor& b) { return a.add(b); }
 inline Tensor sub(const Tensor& a, const Tensor& b) { return a.sub(b); }
@@ -268,5 +373,18 @@ inline Tensor neg(const Tensor& x) { return x.neg(); }
 inline Tensor clamp(const Tensor& x, std::optional<float> lo, std::optional<float> hi) { return x.clamp(lo, hi); }
 inline Tensor maximum(const Tensor& a, const Tensor& b) { return a.maximum(b); }
 inline Tensor minimum(const Tensor& a, const Tensor& b) { return a.minimum(b); }
+inline Tensor eq(const Tensor& a, const Tensor& b) { return a.eq(b); }
+inline Tensor ne(const Tensor& a, const Tensor& b) { return a.ne(b); }
+inline Tensor lt(const Tensor& a, const Tensor& b) { return a.lt(b); }
+inline Tensor le(const Tensor& a, const Tensor& b) { return a.le(b); }
+inline Tensor gt(const Tensor& a, const Tensor& b) { return a.gt(b); }
+inline Tensor ge(const Tensor& a, const Tensor& b) { return a.ge(b); }
+inline Tensor logical_not(const Tensor& x) { return x.logical_not(); }
+inline Tensor logical_and(const Tensor& a, const Tensor& b) { return a.logical_and(b); }
+inline Tensor logical_or(const Tensor& a, const Tensor& b) { return a.logical_or(b); }
+inline Tensor logical_xor(const Tensor& a, const Tensor& b) { return a.logical_xor(b); }
+inline Tensor isnan(const Tensor& x) { return x.isnan(); }
+inline Tensor isinf(const Tensor& x) { return x.isinf(); }
+inline Tensor isfinite(const Tensor& x) { return x.isfinite(); }
 
 }  // namespace tinytorch

@@ -41,13 +41,22 @@ public:
     using Error::Error;
 };
 
+/// A NaN or infinity that an operation produced, found by anomaly detection
+/// (autograd::DetectAnomalyGuard) or by the Trainer's check of the loss.
+class AnomalyError : public Error {
+public:
+    using Error::Error;
+};
+
 /// Thrown by every stub in the student release: names the module, the function and the
 /// lesson section to read.
 class NotImplemented : public Error {
 public:
-    NotImplemented(const std::string& module, const std::string& function, const std::string& section)
+    /// `file` and `line` (TINYTORCH_TODO passes __FILE__ and __LINE__) name where the stub is.
+    NotImplemented(const std::string& module, const std::string& function, const std::string& section,
+                   const std::string& file = "", int line = 0)
         : Error("NotImplemented: " + function + " (module " + module + ") is yours to write; read modules/" +
-                module + "/README.md " + section + ", then fill in the body in include/tinytorch/"),
+                module + "/README.md " + section + ", then fill in its body in " + where(file, line)),
           module_(module),
           function_(function),
           section_(section) {}
@@ -56,6 +65,13 @@ public:
     const std::string& section() const { return section_; }
 
 private:
+    // "include/tinytorch/tensor/shape.hpp:38" from the compiler's path of the header
+    static std::string where(const std::string& file, int line) {
+        std::string::size_type at = file.rfind("include/tinytorch/");
+        std::string f = at == std::string::npos ? (file.empty() ? std::string("include/tinytorch/") : file)
+                                                : file.substr(at);
+        return line > 0 ? f + ":" + std::to_string(line) : f;
+    }
     std::string module_, function_, section_;
 };
 
@@ -70,4 +86,5 @@ std::string fmt(Args&&... args) {
 }  // namespace tinytorch
 
 /// The one-line stub that replaces a solution region in the student release.
-#define TINYTORCH_TODO(module, function, section) throw ::tinytorch::NotImplemented(module, function, section)
+#define TINYTORCH_TODO(module, function, section) \
+    throw ::tinytorch::NotImplemented(module, function, section, __FILE__, __LINE__)

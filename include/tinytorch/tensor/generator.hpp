@@ -55,7 +55,13 @@ public:
         bool has_spare = false;
         uint32_t bits = 0;
         in >> engine >> has_spare >> bits;
-        if (!in) throw ValueError("Generator::set_state: the text is not a saved generator state; hint: pass what state() returned");
+        const bool parsed = !in.fail();
+        if (parsed) in >> std::ws;  // nothing but spaces may follow
+        if (!parsed || !in.eof())
+            throw ValueError(fmt("Generator::set_state: the text (", text.size(), " bytes, starting '",
+                                 text.substr(0, 24), "') is not a saved generator state: expected 312 numbers of the "
+                                 "engine, its position, a 0/1 flag and 32 bits, separated by spaces; hint: pass what "
+                                 "state() returned"));
         engine_ = engine;
         has_spare_ = has_spare;
         std::memcpy(&spare_, &bits, 4);

@@ -7,6 +7,8 @@
 // engine that walks the graph live in module 06 (include/tinytorch/autograd/), which
 // registers them here; so modules 01–05 compile and run while module 06 is still a stub.
 #pragma once
+#include <atomic>
+#include <cmath>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -76,6 +78,72 @@ inline bool wants_grad_list(const std::vector<Tensor>& inputs) {
     return false;
 }
 
+// ---- anomaly detection (like torch.autograd.detect_anomaly) ------------------------------------
+/// Off by default. On, every recorded op checks its output for NaN/Inf, and backward checks every
+/// gradient a rule returns: the first op that *produced* a non-finite value is named, with its
+/// shapes, in an AnomalyError. Off, the cost is one relaxed load and branch per recorded op.
+inline std::atomic<bool>& anomaly_flag() {
+    static std::atomic<bool> enabled{false};
+    return enabled;
+}
+/// (-DTINYTORCH_NO_ANOMALY_MODE compiles the checks out: only for measuring what "off" costs.)
+inline bool is_anomaly_enabled() {
+#if defined(TINYTORCH_NO_ANOMALY_MODE)
+    return false;
+#else
+    return anomaly_flag().load(std::memory_order_relaxed);
+#endif
+}
+inline void set_detect_anomaly(bool enabled) { anomaly_flag().store(enabled, std::memory_order_relaxed); }
+
+/// Anomaly detection on for a scope, then back to what it was.
+///   { autograd::DetectAnomalyGuard guard; loss = model(x) ...; loss.backward(); }
+class DetectAnomalyGuard {
+public:
+    DetectAnomalyGuard() : previous_(is_anomaly_enabled()) { set_detect_anomaly(true); }
+    ~DetectAnomalyGuard() { set_detect_anomaly(previous_); }
+    DetectAnomalyGuard(const DetectAnomalyGuard&) = delete;
+    DetectAnomalyGuard& operator=(const DetectAnomalyGuard&) = delete;
+
+private:
+    bool previous_;
+};
+
+namespace detail {
+/// "nan" or "inf" for the first non-finite element of `t` (any layout), "" when all are finite.
+inline std::string first_nonfinite(const Tensor& t) {
+    if (!t.defined()) return "";
+    for (float v : t.to_vector())
+        if (!std::isfinite(v)) return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
+    return "";
+}
+/// "[2, 3] and [3]": the shapes of `tensors`.
+inline std::string shapes_of(const std::vector<Tensor>& tensors) {
+    std::string s;
+    for (size_t i = 0; i < tensors.size(); ++i)
+        s += (i ? (i + 1 == tensors.size() ? " and " : ", ") : "") +
+             (tensors[i].defined() ? shape_str(tensors[i].shape()) : std::string("(none)"));
+    return s;
+}
+/// Anomaly mode: throw if the forward of op `name` produced a NaN/Inf in `out`.
+inline void check_forward_anomaly(const Tensor& out, const std::string& name, const std::vector<Tensor>& inputs) {
+    const std::string bad = first_nonfinite(out);
+    if (bad.empty()) return;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        const std::string in = first_nonfinite(inputs[i]);
+        if (!in.empty())
+            throw AnomalyError(fmt("anomaly detected: the forward of '", name, "' (inputs ", shapes_of(inputs),
+                                   ", output ", shape_str(out.shape()), ") received a ", in, " in input ", i,
+                                   " that no recorded op produced; hint: check the data and the parameters for "
+                                   "NaN/Inf before the forward (a weight loaded from a file, an input batch)"));
+    }
+    throw AnomalyError(fmt("anomaly detected: the forward of '", name, "' produced ", bad, " (inputs ",
+                           shapes_of(inputs), ", output ", shape_str(out.shape()), ") from finite inputs; hint: ",
+                           "look for log/sqrt/division of values <= 0, exp of large values, or a learning rate "
+                           "that drove the weights too far"));
+}
+}  // namespace detail
+
 /// Attach a Node to `out` (the op's result) and mark it as requiring grad.
 inline void record(Tensor& out, std::string name, std::vector<Tensor> inputs, std::vector<Tensor> saved = {},
                    std::vector<int64_t> ints = {}, std::vector<double> scalars = {}) {
@@ -87,6 +155,8 @@ inline void record(Tensor& out, std::string name, std::vector<Tensor> inputs, st
     node->ints = std::move(ints);
     node->scalars = std::move(scalars);
     node->output_shape = out.shape();
+    if (is_anomaly_enabled()) [[unlikely]]
+        detail::check_forward_anomaly(out, node->name, node->inputs);
     out.impl()->grad_fn = std::move(node);
     out.impl()->requires_grad = true;
 }
@@ -100,13 +170,34 @@ inline bool register_rule(const std::string& name, BackwardRule rule) {
     rule_registry()[name] = rule;
     return true;
 }
-/// The rule for `name`, or an Error that says where rules come from.
+namespace detail {
+/// Anomaly mode's stand-in for every rule: runs the op's own rule, then throws if it turned a
+/// finite gradient into NaN/Inf, naming the op and its shapes.
+inline std::vector<Tensor> checked_rule(const Node& node, const Tensor& grad_output) {
+    std::vector<Tensor> grads = rule_registry().at(node.name)(node, grad_output);
+    const std::string incoming = first_nonfinite(grad_output);
+    for (size_t i = 0; i < grads.size(); ++i) {
+        const std::string bad = first_nonfinite(grads[i]);
+        if (bad.empty() || !incoming.empty()) continue;
+        throw AnomalyError(fmt("anomaly detected: the backward of '", node.name, "' (inputs ", shapes_of(node.inputs),
+                               ", output ", shape_str(node.output_shape), ") returned ", bad, " in the gradient of "
+                               "input ", i, " from a finite gradient; hint: the forward was finite but its derivative "
+                               "is not here (sqrt or log at 0, pow with a negative base, division by a tiny value)"));
+    }
+    return grads;
+}
+}  // namespace detail
+
+/// The rule for `name`, or an Error that says where rules come from. With anomaly detection on,
+/// the rule is wrapped by detail::checked_rule.
 inline BackwardRule find_rule(const std::string& name) {
     auto it = rule_registry().find(name);
     if (it == rule_registry().end())
         throw Error(fmt("backward: no backward rule is registered for op '", name,
                         "'; hint: include \"tinytorch/autograd/autograd.hpp\" (module 06), which registers the "
                         "rules of every op in modules 01-05"));
+    if (is_anomaly_enabled()) [[unlikely]]
+        return &detail::checked_rule;
     return it->second;
 }
 
@@ -127,6 +218,9 @@ inline Tensor& Tensor::requires_grad_(bool on) {
     if (impl_->grad_fn)
         throw ValueError("requires_grad_: only leaf tensors (ones you created, not results of operations) can "
                          "change requires_grad; hint: use .detach().requires_grad_() for a new leaf");
+    if (on && impl_->dtype != ScalarType::Float)
+        throw ValueError(fmt("requires_grad_: only Float tensors can require gradients, got dtype ",
+                             dtype_name(impl_->dtype), "; hint: convert with .to(kFloat) first"));
     impl_->requires_grad = on;
     return *this;
 }

@@ -65,27 +65,45 @@ void map_inplace(Tensor& dst, F f, const char* op = "in-place op") {
 }
 }  // namespace detail
 
+namespace detail {
+/// Arithmetic in place would leave values other than 0/1 in a Bool tensor: refused, as libtorch
+/// refuses to cast a Float result into a Bool destination.
+inline void check_not_bool_destination(const Tensor& dst, const char* op) {
+    if (dst.dtype() == ScalarType::Bool)
+        throw ValueError(fmt(op, ": the destination is a Bool tensor (shape ", shape_str(dst.shape()), "), which "
+                             "holds only true/false; hint: convert it with .to(kFloat) first"));
+}
+}  // namespace detail
+
 inline Tensor& Tensor::fill_(float value) {
+    if (dtype() == ScalarType::Bool) value = value != 0.0f ? 1.0f : 0.0f;
     detail::map_inplace(*this, [value](float) { return value; }, "fill_");
     return *this;
 }
 inline Tensor& Tensor::copy_(const Tensor& src) {
-    detail::update_inplace(*this, src, [](float, float s) { return s; }, "copy_");
+    if (dtype() == ScalarType::Bool)  // copying numbers into a mask keeps value != 0
+        detail::update_inplace(*this, src, [](float, float s) { return s != 0.0f ? 1.0f : 0.0f; }, "copy_");
+    else
+        detail::update_inplace(*this, src, [](float, float s) { return s; }, "copy_");
     return *this;
 }
 inline Tensor& Tensor::add_(const Tensor& other, float alpha) {
+    detail::check_not_bool_destination(*this, "add_");
     detail::update_inplace(*this, other, [alpha](float d, float s) { return d + alpha * s; }, "add_");
     return *this;
 }
 inline Tensor& Tensor::mul_(const Tensor& other) {
+    detail::check_not_bool_destination(*this, "mul_");
     detail::update_inplace(*this, other, [](float d, float s) { return d * s; }, "mul_");
     return *this;
 }
 inline Tensor& Tensor::add_(float value) {
+    detail::check_not_bool_destination(*this, "add_");
     detail::map_inplace(*this, [value](float d) { return d + value; }, "add_");
     return *this;
 }
 inline Tensor& Tensor::mul_(float value) {
+    detail::check_not_bool_destination(*this, "mul_");
     detail::map_inplace(*this, [value](float d) { return d * value; }, "mul_");
     return *this;
 }

@@ -19,6 +19,16 @@
 #include <cblas.h>
 #endif
 
+#ifdef TINYTORCH_PREBUILT_EIGEN_GEMM
+// The test programs compile Eigen's GEMM once (tests/support/gemm_eigen.cpp), not in every file.
+namespace tinytorch::detail {
+void gemm_eigen(const float* a, int64_t ars, int64_t acs, const float* b, int64_t brs, int64_t bcs, float* out,
+                int64_t ldo, int64_t M, int64_t K, int64_t N, bool accumulate);
+}  // namespace tinytorch::detail
+#else
+#include "tinytorch/tensor/gemm_eigen.hpp"
+#endif
+
 namespace tinytorch {
 namespace detail {
 
@@ -36,29 +46,6 @@ inline Tensor matmul_naive(const Tensor& a, const Tensor& b) {
             out.data_ptr()[i * N + j] = acc;
         }
     return out;
-}
-
-using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using ColMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
-using RowMap = Eigen::Map<const RowMat, Eigen::Unaligned, Eigen::OuterStride<>>;
-using ColMap = Eigen::Map<const ColMat, Eigen::Unaligned, Eigen::OuterStride<>>;
-using OutMap = Eigen::Map<RowMat, Eigen::Unaligned, Eigen::OuterStride<>>;
-
-/// Call f with an Eigen view of the [rows, cols] matrix at p with element strides
-/// (rs, cs). Row-major (cs == 1) and transposed (rs == 1) layouts map without a copy —
-/// a transposed weight costs nothing. Anything else is copied first.
-template <typename F>
-void with_eigen_matrix(const float* p, int64_t rows, int64_t cols, int64_t rs, int64_t cs, F&& f) {
-    if (cs == 1 && rs >= std::max<int64_t>(cols, 1)) {
-        f(RowMap(p, rows, cols, Eigen::OuterStride<>(rs)));
-    } else if (rs == 1 && cs >= std::max<int64_t>(rows, 1)) {
-        f(ColMap(p, rows, cols, Eigen::OuterStride<>(cs)));
-    } else {
-        RowMat copy(rows, cols);
-        for (int64_t i = 0; i < rows; ++i)
-            for (int64_t j = 0; j < cols; ++j) copy(i, j) = p[i * rs + j * cs];
-        f(RowMap(copy.data(), rows, cols, Eigen::OuterStride<>(std::max<int64_t>(cols, 1))));
-    }
 }
 
 /// Multiply-adds (M·N·K) below which a GEMM stays on one thread. Starting threads and meeting
@@ -87,9 +74,9 @@ inline std::string gemm_backend_name() {
 inline void gemm_serial(const float* a, int64_t ars, int64_t acs, const float* b, int64_t brs, int64_t bcs, float* out,
                         int64_t ldo, int64_t M, int64_t K, int64_t N, bool accumulate) {
     if (M == 0 || N == 0) return;
-    OutMap o(out, M, N, Eigen::OuterStride<>(ldo));
     if (K == 0) {
-        if (!accumulate) o.setZero();
+        if (!accumulate)
+            for (int64_t i = 0; i < M; ++i) std::fill(out + i * ldo, out + i * ldo + N, 0.0f);
         return;
     }
 #if TINYTORCH_HAS_OPENBLAS
@@ -112,12 +99,7 @@ inline void gemm_serial(const float* a, int64_t ars, int64_t acs, const float* b
     gemm::gemm(a, ars, acs, b, brs, bcs, out, ldo, M, K, N, accumulate);  // any strides
     return;
 #endif
-    with_eigen_matrix(a, M, K, ars, acs, [&](const auto& A) {
-        with_eigen_matrix(b, K, N, brs, bcs, [&](const auto& B) {
-            if (accumulate) o.noalias() += A * B;
-            else o.noalias() = A * B;
-        });
-    });
+    gemm_eigen(a, ars, acs, b, brs, bcs, out, ldo, M, K, N, accumulate);  // gemm_eigen.hpp
 }
 
 /// out[M, N] = a[M, K] @ b[K, N] (+= with `accumulate`) for strided operands; out has contiguous

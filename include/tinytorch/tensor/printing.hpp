@@ -4,6 +4,7 @@
 //   tensor([[ 1.0000,  2.0000],
 //           [-3.5000,  4.0000]], shape=[2, 2])
 // Big tensors are summarised: at most 3 leading and 3 trailing entries per dim, then "...".
+// A Bool tensor prints true/false and says so:  tensor([ true, false], shape=[2], dtype=Bool)
 #pragma once
 #include <cmath>
 #include <cstdio>
@@ -26,6 +27,11 @@ inline std::string format_value(float v) {
     return buf;
 }
 
+inline std::string format_element(float v, ScalarType dtype) {
+    if (dtype == ScalarType::Bool) return v != 0.0f ? "true" : "false";
+    return format_value(v);
+}
+
 inline void print_dim(std::string& out, const Tensor& t, int64_t d, int64_t offset, size_t width, bool summarise,
                       int64_t indent) {
     const int64_t n = t.size(d);
@@ -38,7 +44,7 @@ inline void print_dim(std::string& out, const Tensor& t, int64_t d, int64_t offs
         }
         int64_t pos = offset + i * t.stride(d);
         if (last) {
-            std::string v = format_value(t.storage()->data()[pos]);
+            std::string v = format_element(t.storage()->data()[pos], t.dtype());
             out += std::string(width > v.size() ? width - v.size() : 0, ' ') + v;
         } else {
             print_dim(out, t, d + 1, pos, width, summarise, indent + 1);
@@ -58,10 +64,11 @@ inline std::string Tensor::to_string() const {
     std::string out = "tensor(";
     const bool summarise = numel() > 1000;
     size_t width = 0;
-    for (float v : to_vector()) width = std::max(width, detail::format_value(v).size());
-    if (dim() == 0) out += detail::format_value(item());
+    for (float v : to_vector()) width = std::max(width, detail::format_element(v, dtype()).size());
+    if (dim() == 0) out += detail::format_element(item(), dtype());
     else detail::print_dim(out, *this, 0, storage_offset(), width, summarise, 7);
     out += ", shape=" + shape_str(shape());
+    if (dtype() != ScalarType::Float) out += ", dtype=" + dtype_name(dtype());
     if (grad_fn()) out += ", grad_fn=" + grad_fn()->name;
     else if (requires_grad()) out += ", requires_grad=true";
     return out + ")";

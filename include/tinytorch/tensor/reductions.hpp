@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "tinytorch/tensor/core.hpp"
+#include "tinytorch/tensor/creation.hpp"
+#include "tinytorch/tensor/elementwise.hpp"
 #include "tinytorch/tensor/graph.hpp"
 #include "tinytorch/tensor/iteration.hpp"
 #include "tinytorch/tensor/views.hpp"
@@ -139,7 +141,18 @@ inline Tensor Tensor::sum(const std::vector<int64_t>& dims, bool keepdim) const 
 inline Tensor Tensor::sum(int64_t d, bool keepdim) const { return sum(std::vector<int64_t>{d}, keepdim); }
 inline Tensor Tensor::sum() const { return sum(std::vector<int64_t>{}, false); }
 
+namespace detail {
+/// mean/var/std of a Bool tensor: refused, as libtorch refuses them ("could not infer output dtype").
+inline void check_float_input(const Tensor& x, const char* op) {
+    if (x.dtype() != ScalarType::Float)
+        throw ValueError(fmt(op, ": needs a Float tensor, got dtype ", dtype_name(x.dtype()), " (shape ",
+                             shape_str(x.shape()), "), as in libtorch; hint: convert first, e.g. "
+                             "mask.to(kFloat).mean(), or count with mask.sum()"));
+}
+}  // namespace detail
+
 inline Tensor Tensor::mean(const std::vector<int64_t>& dims, bool keepdim) const {
+    detail::check_float_input(*this, "mean");
     // BEGIN SOLUTION: Tensor::mean (§8)
     std::vector<int64_t> d = detail::reduction_dims(dims, dim(), "mean");
     int64_t count = 1;
@@ -179,10 +192,11 @@ inline int64_t arg_extreme(const float* p, int64_t n, float sign) {
     return best;
 }
 
-inline Tensor extreme(const Tensor& x, int64_t d, bool keepdim, float sign, const char* op) {
+/// (values, indices) of the largest (sign +1) or smallest (sign -1) element along dim d.
+inline std::tuple<Tensor, Tensor> extreme(const Tensor& x, int64_t d, bool keepdim, float sign, const char* op) {
     if (x.dim() == 0) {
         normalize_dim(d, 0, op);  // only 0 and -1 are valid dims of a scalar
-        return x.clone();
+        return {x.clone(), zeros({})};
     }
     int64_t dd = normalize_dim(d, x.dim(), op);
     if (x.size(dd) == 0)
@@ -196,8 +210,9 @@ inline Tensor extreme(const Tensor& x, int64_t d, bool keepdim, float sign, cons
     Tensor out = empty(idx.shape());
     for (int64_t r = 0; r < outer; ++r)
         out.data_ptr()[r] = rows.data_ptr()[r * inner + static_cast<int64_t>(idx.data_ptr()[r])];
+    out.impl()->dtype = x.dtype();  // the max of a mask is still a mask
     if (autograd::wants_grad(x)) autograd::record(out, sign > 0 ? "max" : "min", {x}, {idx}, {dd, keepdim ? 1 : 0});
-    return out;
+    return {out, idx};
 }
 
 inline Tensor arg_extreme_dim(const Tensor& x, int64_t d, bool keepdim, float sign, const char* op) {
@@ -215,20 +230,52 @@ inline Tensor arg_extreme_dim(const Tensor& x, int64_t d, bool keepdim, float si
 }
 }  // namespace detail
 
-inline Tensor Tensor::max(int64_t d, bool keepdim) const {
+inline std::tuple<Tensor, Tensor> Tensor::max(int64_t d, bool keepdim) const {
     // BEGIN SOLUTION: Tensor::max (§8)
     return detail::extreme(*this, d, keepdim, +1.0f, "max");
     // END SOLUTION
 }
-inline Tensor Tensor::min(int64_t d, bool keepdim) const { return detail::extreme(*this, d, keepdim, -1.0f, "min"); }
+inline std::tuple<Tensor, Tensor> Tensor::min(int64_t d, bool keepdim) const {
+    return detail::extreme(*this, d, keepdim, -1.0f, "min");
+}
 inline Tensor Tensor::max() const {
     if (numel() == 0) throw ValueError("max: the tensor is empty; hint: max needs at least one element");
-    return reshape({-1}).max(0);
+    return std::get<0>(reshape({-1}).max(0));
 }
 inline Tensor Tensor::min() const {
     if (numel() == 0) throw ValueError("min: the tensor is empty; hint: min needs at least one element");
-    return reshape({-1}).min(0);
+    return std::get<0>(reshape({-1}).min(0));
 }
+
+namespace detail {
+/// amax/amin over several dims: move them last, flatten them into one, take max/min along it.
+/// Built from views and max(dim), so autograd needs no rule of its own.
+inline Tensor extreme_values(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, bool largest,
+                             const char* op) {
+    std::vector<int64_t> d = reduction_dims(dims, x.dim(), op);
+    if (x.dim() == 0) return x;
+    if (d.size() == 1) return std::get<0>(largest ? x.max(d[0], keepdim) : x.min(d[0], keepdim));
+    std::vector<int64_t> order;
+    Shape kept;
+    for (int64_t k = 0; k < x.dim(); ++k)
+        if (std::find(d.begin(), d.end(), k) == d.end()) { order.push_back(k); kept.push_back(x.size(k)); }
+    order.insert(order.end(), d.begin(), d.end());
+    Shape flat = kept;
+    flat.push_back(-1);
+    Tensor rows = x.permute(order).reshape(flat);
+    Tensor out = std::get<0>(largest ? rows.max(-1) : rows.min(-1));
+    return keepdim ? out.reshape(reduced_shape(x.shape(), d, true)) : out;
+}
+}  // namespace detail
+
+inline Tensor Tensor::amax(const std::vector<int64_t>& dims, bool keepdim) const {
+    return detail::extreme_values(*this, dims, keepdim, true, "amax");
+}
+inline Tensor Tensor::amin(const std::vector<int64_t>& dims, bool keepdim) const {
+    return detail::extreme_values(*this, dims, keepdim, false, "amin");
+}
+inline Tensor Tensor::amax(int64_t d, bool keepdim) const { return amax(std::vector<int64_t>{d}, keepdim); }
+inline Tensor Tensor::amin(int64_t d, bool keepdim) const { return amin(std::vector<int64_t>{d}, keepdim); }
 inline Tensor Tensor::argmax(int64_t d, bool keepdim) const {
     // BEGIN SOLUTION: Tensor::argmax (§8)
     return detail::arg_extreme_dim(*this, d, keepdim, +1.0f, "argmax");
@@ -246,28 +293,72 @@ inline Tensor Tensor::argmin() const {
     return detail::copy_to_contiguous(*this).reshape({-1}).argmin(0);
 }
 
-// ---- variance -------------------------------------------------------------------------------------
+// ---- variance and standard deviation --------------------------------------------------------------
 
-inline Tensor Tensor::var(const std::vector<int64_t>& dims, bool keepdim, int correction) const {
+inline Tensor Tensor::var(const std::vector<int64_t>& dims, std::optional<int64_t> correction_opt, bool keepdim) const {
+    detail::check_float_input(*this, "var");
     // BEGIN SOLUTION: Tensor::var (§8)
+    const int64_t correction = correction_opt.value_or(1);  // nullopt: 1, unbiased
     std::vector<int64_t> d = detail::reduction_dims(dims, dim(), "var");
     int64_t count = 1;
     for (int64_t k : d) count *= size(k);
     if (count - correction <= 0)
         throw ValueError(fmt("var: ", count, " element(s) per group with correction ", correction,
-                             " leaves no degrees of freedom; hint: use correction 0 or more elements"));
+                             " leaves no degrees of freedom; hint: use unbiased=false (correction 0) or more elements"));
     // Two passes (mean, then squared deviations) — stabler than E[x^2] - E[x]^2.
     Tensor centered = sub(mean(d, true));
     return centered.mul(centered).sum(d, keepdim).mul(1.0f / static_cast<float>(count - correction));
     // END SOLUTION
 }
-inline Tensor Tensor::var(int64_t d, bool keepdim, int correction) const {
-    return var(std::vector<int64_t>{d}, keepdim, correction);
+// The libtorch overloads, all one function: unbiased = correction 1, biased = correction 0.
+inline Tensor Tensor::var(int64_t d, std::optional<int64_t> correction, bool keepdim) const {
+    return var(std::vector<int64_t>{d}, correction, keepdim);
 }
-inline Tensor Tensor::var() const { return var(std::vector<int64_t>{}, false, 1); }
+inline Tensor Tensor::var(const std::vector<int64_t>& dims, bool unbiased, bool keepdim) const {
+    return var(dims, std::optional<int64_t>(unbiased ? 1 : 0), keepdim);
+}
+inline Tensor Tensor::var(int64_t d, bool unbiased, bool keepdim) const {
+    return var(std::vector<int64_t>{d}, std::optional<int64_t>(unbiased ? 1 : 0), keepdim);
+}
+inline Tensor Tensor::var(bool unbiased) const {
+    return var(std::vector<int64_t>{}, std::optional<int64_t>(unbiased ? 1 : 0), false);
+}
+inline Tensor Tensor::std(const std::vector<int64_t>& dims, std::optional<int64_t> correction, bool keepdim) const {
+    return var(dims, correction, keepdim).sqrt();
+}
+inline Tensor Tensor::std(int64_t d, std::optional<int64_t> correction, bool keepdim) const {
+    return var(d, correction, keepdim).sqrt();
+}
+inline Tensor Tensor::std(const std::vector<int64_t>& dims, bool unbiased, bool keepdim) const {
+    return var(dims, unbiased, keepdim).sqrt();
+}
+inline Tensor Tensor::std(int64_t d, bool unbiased, bool keepdim) const { return var(d, unbiased, keepdim).sqrt(); }
+inline Tensor Tensor::std(bool unbiased) const { return var(unbiased).sqrt(); }
+
+// ---- any / all: Bool results ---------------------------------------------------------------------------
+
+inline Tensor Tensor::any() const {
+    const std::vector<float> v = to_vector();
+    const bool r = std::any_of(v.begin(), v.end(), [](float a) { return a != 0.0f; });
+    return full({}, r ? 1.0f : 0.0f, ScalarType::Bool);
+}
+inline Tensor Tensor::all() const {
+    const std::vector<float> v = to_vector();
+    const bool r = std::all_of(v.begin(), v.end(), [](float a) { return a != 0.0f; });
+    return full({}, r ? 1.0f : 0.0f, ScalarType::Bool);
+}
+inline Tensor Tensor::any(int64_t d, bool keepdim) const {
+    return detail::tagged(ne(0.0f).to(kFloat).amax(d, keepdim), ScalarType::Bool);
+}
+inline Tensor Tensor::all(int64_t d, bool keepdim) const {
+    return detail::tagged(ne(0.0f).to(kFloat).amin(d, keepdim), ScalarType::Bool);
+}
 
 // free-function forms
 inline Tensor sum(const Tensor& x) { return x.sum(); }
 inline Tensor mean(const Tensor& x) { return x.mean(); }
+inline Tensor amax(const Tensor& x, const std::vector<int64_t>& dims = {}, bool keepdim = false) { return x.amax(dims, keepdim); }
+inline Tensor amin(const Tensor& x, const std::vector<int64_t>& dims = {}, bool keepdim = false) { return x.amin(dims, keepdim); }
+
 
 }  // namespace tinytorch

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tinytorch/tensor/checked_size.hpp"
 #include "tinytorch/tensor/errors.hpp"
 
 namespace tinytorch {
@@ -23,11 +24,14 @@ inline std::string shape_str(const Shape& shape) {
     return s + "]";
 }
 
-/// Number of elements a shape holds (1 for a scalar, 0 if any dim is 0).
+/// Number of elements a shape holds (1 for a scalar, 0 if any dim is 0). For shapes that are
+/// already valid (a tensor's own); a shape from outside goes through checked_numel
+/// (checked_size.hpp) first. Multiplied in uint64 so that a bad shape gives a wrong count, never
+/// undefined behaviour.
 inline int64_t numel_of(const Shape& shape) {
-    int64_t n = 1;
-    for (int64_t d : shape) n *= d;
-    return n;
+    uint64_t n = 1;
+    for (int64_t d : shape) n *= static_cast<uint64_t>(d);
+    return static_cast<int64_t>(n);
 }
 
 /// Row-major ("C order") strides: the last dim moves fastest.  [2, 3, 4] -> [12, 4, 1]

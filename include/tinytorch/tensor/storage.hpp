@@ -17,6 +17,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tinytorch/tensor/checked_size.hpp"
+
 namespace tinytorch {
 namespace detail {
 
@@ -103,6 +105,9 @@ public:
     /// unless `zero_fill` is false (for kernels that write every element anyway).
     /// Even n == 0 gets one cache line, so data() is never null (views of empty tensors add offsets to it).
     explicit Storage(size_t n, bool zero_fill = true) : size_(n) {
+        if (n > static_cast<size_t>(kMaxNumel))  // n * 4 + 63 below must not wrap (checked_size.hpp)
+            throw ValueError(fmt("Storage: ", n, " floats is more than the 2^48 a tensor may hold; hint: the "
+                                 "size has probably overflowed, check the shape it came from"));
         bytes_ = std::max<size_t>(64, ((n * sizeof(float) + 63) / 64) * 64);
         if (detail::kCacheBlocks && bytes_ >= detail::BlockCache::kMinBytes)
             data_ = detail::BlockCache::instance().take(bytes_);

@@ -2,6 +2,7 @@
 // Module 01 · Tensor — lesson: modules/01_tensor/README.md
 // Everything module 01 offers: include this, not the files one by one.
 #pragma once
+#include "tinytorch/tensor/dtype.hpp"
 #include "tinytorch/tensor/errors.hpp"
 #include "tinytorch/tensor/shape.hpp"
 #include "tinytorch/tensor/storage.hpp"

@@ -20,6 +20,7 @@ namespace detail {
 /// Copy any strided tensor into a fresh contiguous one (no graph recording).
 inline Tensor copy_to_contiguous(const Tensor& src) {
     Tensor out = empty_uninitialized(src.shape());
+    out.impl()->dtype = src.dtype();
     if (src.numel() == 0) return out;
     const float* s = src.storage()->data();
     float* o = out.data_ptr();
@@ -36,6 +37,15 @@ inline Tensor copy_to_contiguous(const Tensor& src) {
 
 /// Resolve one -1 in `shape` so it holds `numel` elements; check sizes match.
 inline Shape infer_shape(Shape shape, int64_t numel, const Shape& from, const char* op) {
+    {  // sizes beyond 2^48 elements (zero dims counted as 1) would overflow the strides
+        Shape sizes = shape;
+        for (int64_t& d : sizes) d = d == -1 ? 1 : d;
+        bool negative = false;
+        for (int64_t d : sizes) negative = negative || d < 0;
+        if (!negative && !try_numel(sizes))
+            throw ShapeError(fmt(op, ": shape ", shape_str(shape), " is too large (more than 2^48 elements, zero dims "
+                                 "counted as 1); hint: check the sizes for an overflow"));
+    }
     int64_t known = 1, unknown = -1;
     for (size_t i = 0; i < shape.size(); ++i) {
         if (shape[i] == -1) {
@@ -288,6 +298,7 @@ inline Tensor Tensor::index_select(int64_t d, const Tensor& indices) const {
     Shape s = shape();
     s[dd] = static_cast<int64_t>(idx.size());
     Tensor out = empty(s);
+    out.impl()->dtype = dtype();
     for (size_t k = 0; k < idx.size(); ++k) {
         int64_t i = static_cast<int64_t>(idx[k]);
         if (static_cast<float>(i) != idx[k] || i < 0 || i >= n)
@@ -322,6 +333,9 @@ inline Tensor cat(const std::vector<Tensor>& tensors, int64_t d = 0) {
         s[dd] += t.size(dd);
     }
     Tensor out = empty(s);
+    bool all_bool = true;  // Bool only when every part is (libtorch promotes a mix to Float)
+    for (const Tensor& t : tensors) all_bool = all_bool && t.dtype() == ScalarType::Bool;
+    if (all_bool) out.impl()->dtype = ScalarType::Bool;
     int64_t pos = 0;
     for (const Tensor& t : tensors) {
         out.slice(dd, pos, pos + t.size(dd)).detach().copy_(t);

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "tinytorch/tensor/tensor.hpp"
@@ -47,6 +48,7 @@ inline std::vector<WordCount> word_counts(std::string_view text, const std::vect
 
 /// A ValueError unless every special token is non-empty, free of whitespace and unique.
 inline void check_special_tokens(const std::vector<std::string>& specials, const char* who) {
+    std::unordered_map<std::string_view, size_t> first;  // token -> its first index (a loaded file may list many)
     for (size_t s = 0; s < specials.size(); ++s) {
         const std::string& t = specials[s];
         if (t.empty())
@@ -55,10 +57,10 @@ inline void check_special_tokens(const std::vector<std::string>& specials, const
             if (char_class(static_cast<unsigned char>(c)) == CharClass::space)
                 throw ValueError(fmt(who, ": special token '", t, "' contains whitespace; hint: special tokens are "
                                      "single markers such as <pad> or <|endoftext|>"));
-        for (size_t r = 0; r < s; ++r)
-            if (specials[r] == t)
-                throw ValueError(fmt(who, ": special token '", t, "' is listed twice (", r, " and ", s,
-                                     "); hint: list each special token once"));
+        auto [it, fresh] = first.emplace(t, s);
+        if (!fresh)
+            throw ValueError(fmt(who, ": special token '", t, "' is listed twice (", it->second, " and ", s,
+                                 "); hint: list each special token once"));
     }
 }
 
@@ -104,6 +106,10 @@ public:
     static constexpr int64_t kByteTokens = 256;
     /// Largest vocabulary: ids up to 2^24 are exact as float32 (to_tensor).
     static constexpr int64_t kMaxVocabSize = int64_t(1) << 24;
+    /// What load() accepts at most, so that a small file cannot make it allocate gigabytes: one
+    /// token of 64 KiB, all merged tokens together 256 MiB (GPT-2's 50k tokens take ~0.4 MB).
+    static constexpr int64_t kMaxTokenBytes = int64_t(1) << 16;
+    static constexpr int64_t kMaxVocabBytes = int64_t(1) << 28;
     /// The first line of a saved tokenizer.
     static constexpr const char* kFileHeader = "tinytorch-bpe 1";
 
@@ -232,6 +238,9 @@ public:
         if (!lines.next(line)) throw lines.truncated("'merges <count>'");
         int64_t num_merges = line.rfind("merges ", 0) == 0 ? detail::parse_count(line.substr(7), max_merges) : -1;
         if (num_merges < 0) throw lines.error(fmt("expected 'merges <count>' with a count in 0..", max_merges, ", found '", line, "'"));
+        std::vector<int64_t> lengths(kByteTokens, 1);  // bytes of every id so far
+        int64_t total_bytes = 0;
+        std::unordered_set<Pair, PairHash> seen;
         for (int64_t m = 0; m < num_merges; ++m) {
             if (!lines.next(line)) throw lines.truncated(fmt(num_merges, " merges (found ", m, ")"));
             size_t space = line.find(' ');
@@ -240,6 +249,20 @@ public:
             int64_t b = space == std::string::npos ? -1 : detail::parse_count(std::string_view(line).substr(space + 1), limit);
             if (a < 0 || b < 0)
                 throw lines.error(fmt("merge ", m, " is '", line, "', expected two ids in 0..", limit));
+            // Bound what the file makes us allocate before anything is built: each merge's token is
+            // as long as its two parts together, so a few lines that each double a length would
+            // otherwise ask for terabytes.
+            const int64_t length = lengths[static_cast<size_t>(a)] + lengths[static_cast<size_t>(b)];
+            total_bytes += length;
+            if (length > kMaxTokenBytes || total_bytes > kMaxVocabBytes)
+                throw lines.error(fmt("merge ", m, " (", a, ", ", b, ") makes ", length > kMaxTokenBytes
+                                          ? fmt("a token of ", length, " bytes, more than the ", kMaxTokenBytes, " allowed")
+                                          : fmt("the merged tokens ", total_bytes, " bytes in all, more than the ",
+                                                kMaxVocabBytes, " allowed")));
+            lengths.push_back(length);
+            if (!seen.insert({a, b}).second)
+                throw lines.error(fmt("merge ", m, " (", a, ", ", b, ") repeats an earlier merge; a pair is merged "
+                                      "once, after which it no longer occurs"));
             tok.merges_.push_back({a, b});
         }
         if (!lines.next(line)) throw lines.truncated("'specials <count>'");

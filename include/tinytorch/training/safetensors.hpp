@@ -1,16 +1,25 @@
 // include/tinytorch/training/safetensors.hpp
 // Module 08 · Training — lesson: modules/08_training/README.md §4 (checkpoints)
 //
-// The safetensors file format (the one Hugging Face uses), float32 only:
+// The safetensors file format (the one Hugging Face and PyTorch users share):
 //   bytes 0..7   N, the header length, unsigned 64-bit little-endian
 //   bytes 8..8+N a JSON object: {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...,
 //                 "__metadata__": {"key": "value", ...}}   (offsets relative to the data section)
 //   the rest     the raw little-endian tensor bytes, one tensor after another.
 // Unlike pickle, loading it runs no code: it is only a table of contents and numbers.
+//
+// Reading: load_safetensors_raw is the one place that parses a file (header, offsets, bytes) and
+// returns each tensor's dtype, shape and raw bytes (module 15 keeps I8 bytes as they are);
+// load_safetensors converts F32, F16, BF16, F64, I64, I32, I16, I8, U8 and BOOL to float32
+// (BOOL tagged kBool). Writing: F32 by default, BOOL for kBool tensors, and any tensor named in
+// `dtypes` as I64 (PyTorch's int64 buffers, e.g. BatchNorm2d's num_batches_tracked: pytorch_dtypes).
 #pragma once
+#include <bit>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <string>
 #include <utility>
@@ -171,9 +180,136 @@ private:
 
 }  // namespace detail
 
-/// Write tensors (and string metadata) to a .safetensors file.
-inline void save_safetensors(const std::string& path, const StateDict& tensors, const Metadata& metadata = {}) {
+/// One tensor as a safetensors file stores it: dtype name ("F32", "I8", ...), shape, raw
+/// little-endian bytes (numel × element size).
+struct RawTensor {
+    std::string dtype;
+    Shape shape;
+    std::vector<uint8_t> bytes;
+};
+/// The tensors of a file in file order.
+using RawTensors = std::vector<std::pair<std::string, RawTensor>>;
+/// name -> dtype to write ("F32", "I64" or "BOOL") for save_safetensors.
+using DtypeMap = std::map<std::string, std::string>;
+
+namespace detail {
+
+static_assert(std::endian::native == std::endian::little,
+              "safetensors.hpp copies little-endian bytes as they are; a big-endian CPU needs byte swaps");
+
+/// Bytes per element of a safetensors dtype; 0 for one TinyTorch does not know.
+inline size_t dtype_size(const std::string& dtype) {
+    if (dtype == "F64" || dtype == "I64") return 8;
+    if (dtype == "F32" || dtype == "I32") return 4;
+    if (dtype == "F16" || dtype == "BF16" || dtype == "I16") return 2;
+    if (dtype == "I8" || dtype == "U8" || dtype == "BOOL") return 1;
+    return 0;
+}
+inline const char* known_dtypes() { return "F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL"; }
+
+/// IEEE half (1 sign, 5 exponent, 10 mantissa bits) -> float, subnormals, inf and NaN included.
+inline float half_to_float(uint16_t h) {
+    const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+    const uint32_t exponent = (h >> 10) & 0x1fu, mantissa = h & 0x3ffu;
+    float magnitude;
+    if (exponent == 0) magnitude = std::ldexp(static_cast<float>(mantissa), -24);           // subnormal or 0
+    else if (exponent == 31) magnitude = mantissa ? std::nanf("") : std::numeric_limits<float>::infinity();
+    else magnitude = std::ldexp(static_cast<float>(mantissa | 0x400u), static_cast<int>(exponent) - 25);
+    return sign ? -magnitude : magnitude;
+}
+/// bfloat16 is the top half of a float32: shift it back.
+inline float bfloat16_to_float(uint16_t h) { return std::bit_cast<float>(static_cast<uint32_t>(h) << 16); }
+
+template <typename T>
+T read_le(const uint8_t* p) {
+    T v;
+    std::memcpy(&v, p, sizeof(T));
+    return v;
+}
+
+/// A RawTensor as float32 (BOOL -> 0/1 tagged kBool). Integers must be exact in float32 (|v| <= 2^24).
+inline Tensor raw_to_float(const std::string& name, const RawTensor& raw, const std::string& path) {
+    const int64_t n = numel_of(raw.shape);
+    Tensor t = empty(raw.shape);
+    float* out = t.data_ptr();
+    const uint8_t* p = raw.bytes.data();
+    const std::string& d = raw.dtype;
+    auto exact = [&](auto v, int64_t i) {
+        const double x = static_cast<double>(v);
+        if (std::fabs(x) > 16777216.0)
+            throw DataError(fmt("load_safetensors: tensor '", name, "' in '", path, "' (", d, ") holds ", v,
+                                " at position ", i, ", which float32 cannot hold exactly; hint: TinyTorch stores "
+                                "float32, exact for integers up to 2^24"));
+        return static_cast<float>(x);
+    };
+    for (int64_t i = 0; i < n; ++i) {
+        if (d == "F32") out[i] = read_le<float>(p + 4 * i);
+        else if (d == "F64") out[i] = static_cast<float>(read_le<double>(p + 8 * i));
+        else if (d == "F16") out[i] = half_to_float(read_le<uint16_t>(p + 2 * i));
+        else if (d == "BF16") out[i] = bfloat16_to_float(read_le<uint16_t>(p + 2 * i));
+        else if (d == "I64") out[i] = exact(read_le<int64_t>(p + 8 * i), i);
+        else if (d == "I32") out[i] = exact(read_le<int32_t>(p + 4 * i), i);
+        else if (d == "I16") out[i] = static_cast<float>(read_le<int16_t>(p + 2 * i));
+        else if (d == "I8") out[i] = static_cast<float>(static_cast<int8_t>(p[i]));
+        else if (d == "U8") out[i] = static_cast<float>(p[i]);
+        else if (d == "BOOL") out[i] = p[i] != 0 ? 1.0f : 0.0f;
+        else throw DataError(fmt("load_safetensors: tensor '", name, "' in '", path, "' has dtype ", d,
+                                 "; hint: TinyTorch reads ", known_dtypes()));
+    }
+    if (d == "BOOL") t.impl()->dtype = ScalarType::Bool;
+    return t;
+}
+
+/// The bytes of tensor `t` written as `dtype` (F32, I64 or BOOL).
+inline std::vector<uint8_t> float_to_raw(const std::string& name, const Tensor& t, const std::string& dtype) {
+    const std::vector<float> v = t.to_vector();  // our floats are little-endian on every supported CPU
+    std::vector<uint8_t> out(v.size() * dtype_size(dtype));
+    for (size_t i = 0; i < v.size(); ++i) {
+        if (dtype == "F32") {
+            std::memcpy(out.data() + 4 * i, &v[i], 4);
+        } else if (dtype == "I64") {
+            if (!(v[i] == std::floor(v[i])))
+                throw ValueError(fmt("save_safetensors: tensor '", name, "' holds ", v[i], " at position ", i,
+                                     ", which is not an integer, so it cannot be written as I64; hint: write it as F32"));
+            const int64_t x = static_cast<int64_t>(v[i]);
+            std::memcpy(out.data() + 8 * i, &x, 8);
+        } else if (dtype == "BOOL") {
+            out[i] = v[i] != 0.0f ? 1 : 0;
+        } else {
+            throw ValueError(fmt("save_safetensors: cannot write tensor '", name, "' as ", dtype,
+                                 "; hint: TinyTorch writes F32, I64 and BOOL"));
+        }
+    }
+    return out;
+}
+
+/// The dtype a tensor is written as: `dtypes[name]` if given, BOOL for a kBool tensor, else F32.
+inline std::string dtype_to_write(const std::string& name, const Tensor& t, const DtypeMap& dtypes) {
+    auto it = dtypes.find(name);
+    if (it != dtypes.end()) return it->second;
+    return t.dtype() == ScalarType::Bool ? "BOOL" : "F32";
+}
+
+}  // namespace detail
+
+/// The dtypes PyTorch gives a state_dict's tensors: I64 for BatchNorm's `num_batches_tracked`
+/// (any name ending in it), the rest float32. Pass to save_safetensors so PyTorch reads the file
+/// back with its own dtypes (see docs/pytorch-interop.md).
+inline DtypeMap pytorch_dtypes(const StateDict& tensors) {
+    DtypeMap out;
+    const std::string suffix = "num_batches_tracked";
+    for (const auto& [name, t] : tensors)
+        if (name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+            out[name] = "I64";
+    return out;
+}
+
+/// Write tensors (and string metadata) to a .safetensors file: F32, or the dtype `dtypes` names
+/// (I64 / BOOL; kBool tensors are BOOL).
+inline void save_safetensors(const std::string& path, const StateDict& tensors, const Metadata& metadata = {},
+                             const DtypeMap& dtypes = {}) {
     // BEGIN SOLUTION: save_safetensors (§4)
+    std::vector<std::vector<uint8_t>> data;  // each tensor's bytes, in the dtype it is written as
     std::string header = "{";
     uint64_t offset = 0;
     bool first = true;
@@ -187,11 +323,13 @@ inline void save_safetensors(const std::string& path, const StateDict& tensors, 
         first = false;
     }
     for (const auto& [name, t] : tensors) {
+        const std::string dtype = detail::dtype_to_write(name, t, dtypes);
+        data.push_back(detail::float_to_raw(name, t, dtype));
         if (!first) header += ",";
         first = false;
-        header += "\"" + detail::json_escape(name) + "\":{\"dtype\":\"F32\",\"shape\":[";
+        header += "\"" + detail::json_escape(name) + "\":{\"dtype\":\"" + dtype + "\",\"shape\":[";
         for (int64_t d = 0; d < t.dim(); ++d) header += (d ? "," : "") + std::to_string(t.size(d));
-        uint64_t bytes = static_cast<uint64_t>(t.numel()) * 4;
+        const uint64_t bytes = data.back().size();
         header += "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + bytes) + "]}";
         offset += bytes;
     }
@@ -206,17 +344,17 @@ inline void save_safetensors(const std::string& path, const StateDict& tensors, 
     for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));  // little-endian
     out.write(reinterpret_cast<const char*>(len), 8);
     out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    for (const auto& [name, t] : tensors) {
-        std::vector<float> v = t.to_vector();  // our floats are little-endian on every supported CPU
-        out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * 4));
-    }
+    for (const std::vector<uint8_t>& bytes : data)
+        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     if (!out) throw DataError(fmt("save_safetensors: writing '", path, "' failed; hint: is the disk full?"));
     // END SOLUTION
 }
 
-/// Read every tensor of a .safetensors file (float32 only), in file order.
-inline StateDict load_safetensors(const std::string& path, Metadata* metadata = nullptr) {
-    // BEGIN SOLUTION: load_safetensors (§4)
+/// Read every tensor of a .safetensors file as stored (dtype, shape, raw bytes), in file order.
+/// The one place a file is parsed: every length is checked against the file size, and an
+/// unknown dtype is a DataError.
+inline RawTensors load_safetensors_raw(const std::string& path, Metadata* metadata = nullptr) {
+    // BEGIN SOLUTION: load_safetensors_raw (§4)
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) throw DataError(fmt("load_safetensors: cannot open '", path, "'; hint: check the path"));
     const uint64_t file_size = static_cast<uint64_t>(in.tellg());
@@ -237,25 +375,34 @@ inline StateDict load_safetensors(const std::string& path, Metadata* metadata = 
     Metadata meta;
     detail::HeaderParser(header, path).parse(entries, meta);
     const uint64_t data_size = file_size - 8 - n;
-    StateDict out;
+    RawTensors out;
     for (const auto& [name, e] : entries) {
-        if (e.dtype != "F32")
+        const size_t element = detail::dtype_size(e.dtype);
+        if (element == 0)
             throw DataError(fmt("load_safetensors: tensor '", name, "' in '", path, "' has dtype ", e.dtype,
-                                "; hint: TinyTorch reads F32 only"));
-        uint64_t bytes = static_cast<uint64_t>(numel_of(e.shape)) * 4;
+                                "; hint: TinyTorch reads ", detail::known_dtypes()));
+        uint64_t bytes = static_cast<uint64_t>(numel_of(e.shape)) * element;
         if (e.end < e.begin || e.end - e.begin != bytes || e.end > data_size)
             throw DataError(fmt("load_safetensors: tensor '", name, "' in '", path, "' has offsets [", e.begin, ", ",
-                                e.end, ") but shape ", shape_str(e.shape), " needs ", bytes, " bytes within ",
-                                data_size, "; hint: the file is truncated or corrupt"));
-        Tensor t = empty(e.shape);
+                                e.end, ") but shape ", shape_str(e.shape), " of ", e.dtype, " needs ", bytes,
+                                " bytes within ", data_size, "; hint: the file is truncated or corrupt"));
+        RawTensor raw{e.dtype, e.shape, std::vector<uint8_t>(bytes)};
         in.seekg(static_cast<std::streamoff>(8 + n + e.begin));
-        in.read(reinterpret_cast<char*>(t.data_ptr()), static_cast<std::streamsize>(bytes));
+        in.read(reinterpret_cast<char*>(raw.bytes.data()), static_cast<std::streamsize>(bytes));
         if (!in) throw DataError(fmt("load_safetensors: reading '", name, "' from '", path, "' failed"));
-        out.insert(name, t);
+        out.emplace_back(name, std::move(raw));
     }
     if (metadata) *metadata = meta;
     return out;
     // END SOLUTION
+}
+
+/// Read every tensor of a .safetensors file as float32 (BOOL as kBool), in file order.
+inline StateDict load_safetensors(const std::string& path, Metadata* metadata = nullptr) {
+    StateDict out;
+    for (const auto& [name, raw] : load_safetensors_raw(path, metadata))
+        out.insert(name, detail::raw_to_float(name, raw, path));
+    return out;
 }
 
 }  // namespace tinytorch::train

@@ -8,7 +8,10 @@
 // So epoch 0 runs at lr_at(0) — the original TinyTorch ran epoch 0 at the constructor's lr
 // and every later epoch one step late.
 #pragma once
+#include <cerrno>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <string>
@@ -37,10 +40,23 @@ public:
     virtual std::map<std::string, std::string> state_dict() const {
         return {{"last_step", std::to_string(last_step_)}, {"base_lr", fmt_double(base_lr_)}};
     }
+    /// Every value is parsed and range-checked before anything changes: a ValueError naming the
+    /// key leaves the scheduler and its optimizer as they were.
     virtual void load_state_dict(const std::map<std::string, std::string>& state) {
-        last_step_ = std::stoll(require(state, "last_step"));
-        base_lr_ = std::stod(require(state, "base_lr"));
-        optimizer_.set_lr(lr_at(last_step_));
+        const int64_t last_step = read_int(state, "last_step");
+        const double base_lr = read_double(state, "base_lr", false);
+        const int64_t saved_step = last_step_;
+        const double saved_base = base_lr_;
+        last_step_ = last_step;
+        base_lr_ = base_lr;
+        const double lr = lr_at(last_step_);
+        if (!(lr >= 0.0) || !std::isfinite(lr)) {
+            last_step_ = saved_step;
+            base_lr_ = saved_base;
+            throw ValueError(fmt("scheduler.load_state_dict: the saved state gives lr ", lr, " at step ", last_step,
+                                 "; hint: load a state saved by the same scheduler type with the same options"));
+        }
+        optimizer_.set_lr(lr);
     }
 
 protected:
@@ -50,6 +66,30 @@ protected:
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.17g", v);
         return buf;
+    }
+    /// state[key] as a whole number in 0..2^62, else a ValueError naming the key and the value.
+    static int64_t read_int(const std::map<std::string, std::string>& s, const std::string& key) {
+        const std::string& text = require(s, key);
+        int64_t v = -1;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc() || end != text.data() + text.size() || v < 0 || v > (int64_t(1) << 62))
+            throw ValueError(fmt("scheduler.load_state_dict: '", key, "' is '", text.substr(0, 40),
+                                 "', expected a whole number in 0..2^62; hint: load a state saved by the same "
+                                 "scheduler type"));
+        return v;
+    }
+    /// state[key] as a number >= 0 (finite unless allow_inf; never NaN), else a ValueError.
+    static double read_double(const std::map<std::string, std::string>& s, const std::string& key, bool allow_inf) {
+        const std::string& text = require(s, key);
+        char* end = nullptr;
+        errno = 0;
+        const double v = text.empty() ? NAN : std::strtod(text.c_str(), &end);
+        const bool whole = !text.empty() && end == text.c_str() + text.size() && errno != ERANGE;
+        if (!whole || std::isnan(v) || (!allow_inf && std::isinf(v)) || (!std::isinf(v) && v < 0.0))
+            throw ValueError(fmt("scheduler.load_state_dict: '", key, "' is '", text.substr(0, 40), "', expected a ",
+                                 allow_inf ? "number" : "finite number >= 0", "; hint: load a state saved by the same "
+                                 "scheduler type"));
+        return v;
     }
     static const std::string& require(const std::map<std::string, std::string>& s, const std::string& key) {
         auto it = s.find(key);
@@ -165,12 +205,20 @@ public:
         return s;
     }
     void load_state_dict(const std::map<std::string, std::string>& s) override {
-        last_step_ = std::stoll(require(s, "last_step"));
-        base_lr_ = std::stod(require(s, "base_lr"));
-        best_ = std::stod(require(s, "best"));
-        bad_epochs_ = std::stoll(require(s, "bad_epochs"));
-        cooldown_left_ = std::stoll(require(s, "cooldown_left"));
-        optimizer_.set_lr(std::stod(require(s, "lr")));
+        // parse and check everything first: a bad value leaves the scheduler unchanged
+        const int64_t last_step = read_int(s, "last_step"), bad_epochs = read_int(s, "bad_epochs"),
+                      cooldown_left = read_int(s, "cooldown_left");
+        const double base_lr = read_double(s, "base_lr", false), lr = read_double(s, "lr", false);
+        const std::string& best_text = require(s, "best");  // +-inf before the first metric
+        const bool negative = !best_text.empty() && best_text[0] == '-';
+        const double best = negative ? -read_double({{"best", best_text.substr(1)}}, "best", true)
+                                     : read_double(s, "best", true);
+        optimizer_.set_lr(lr);
+        last_step_ = last_step;
+        base_lr_ = base_lr;
+        best_ = best;
+        bad_epochs_ = bad_epochs;
+        cooldown_left_ = cooldown_left;
     }
 
 private:

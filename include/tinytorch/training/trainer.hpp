@@ -7,6 +7,7 @@
 // stepped at the right moment, evaluation without a graph, and a progress bar.
 #pragma once
 #include <chrono>
+#include <cmath>
 #include <functional>
 #include <memory>
 #include <string>
@@ -65,11 +66,17 @@ struct EpochStats {
 class Trainer {
 public:
     Trainer(nn::Module& model, optim::Optimizer& optimizer, LossFn loss, TrainerOptions options = {})
-        : model_(model), optimizer_(optimizer), loss_(std::move(loss)), options_(std::move(options)) {
+        : model_(model), optimizer_(optimizer), loss_(checked_loss(std::move(loss))), options_(std::move(options)) {
         if (options_.accumulation_steps < 1)
             throw ValueError(fmt("Trainer: accumulation_steps must be >= 1, got ", options_.accumulation_steps,
                                  "; hint: 1 means a step after every batch"));
+        if (!(options_.clip_grad_norm >= 0.0))
+            throw ValueError(fmt("Trainer: clip_grad_norm must be >= 0 (0 = no clipping), got ",
+                                 options_.clip_grad_norm, "; hint: 1.0 is a common choice"));
     }
+
+    Trainer(const Trainer&) = delete;  // the loss check refers to this trainer's epoch and step
+    Trainer& operator=(const Trainer&) = delete;
 
     /// Attach an LR scheduler (stepped per epoch, or per optimizer step with scheduler_per_step).
     void set_scheduler(optim::LRScheduler* scheduler) { scheduler_ = scheduler; }
@@ -179,6 +186,25 @@ public:
     optim::LRScheduler* scheduler() { return scheduler_; }
 
 private:
+    /// `loss` followed by a check of its value: a NaN or infinite loss stops training with an
+    /// AnomalyError (before backward and the optimizer step spread it into every weight).
+    LossFn checked_loss(LossFn loss) {
+        if (!loss) throw ValueError("Trainer: the loss function is empty; hint: pass e.g. a lambda calling nn::CrossEntropyLoss");
+        return [this, loss = std::move(loss)](const Tensor& output, const Tensor& target) {
+            Tensor value = loss(output, target);
+            if (value.defined() && value.numel() == 1) {
+                const float v = value.item();
+                if (!std::isfinite(v))
+                    throw AnomalyError(fmt("Trainer: the loss is ", v, " at epoch ", epoch_ + 1, ", step ", step_,
+                                           " (output ", shape_str(output.shape()), ", target ", shape_str(target.shape()),
+                                           "); training stopped before the NaN reaches the weights; hint: lower the "
+                                           "learning rate, clip gradients (TrainerOptions::clip_grad_norm), check the "
+                                           "data for NaN, or run under autograd::DetectAnomalyGuard to name the op"));
+            }
+            return value;
+        };
+    }
+
     nn::Module& model_;
     optim::Optimizer& optimizer_;
     LossFn loss_;

@@ -293,7 +293,7 @@ data_verify_dataset() {
     fi
 }
 
-# The data directory fetch writes to and the C++ data_dir() returns (DESIGN.md §6).
+# The data directory fetch writes to and the C++ data_dir() returns (docs/design.md §6).
 data_default_dir() {
     if [ -n "${TINYTORCH_DATA_DIR:-}" ]; then printf '%s\n' "${TINYTORCH_DATA_DIR%/}"; else printf '%s\n' "$TITO_ROOT/datasets"; fi
 }

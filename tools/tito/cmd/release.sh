@@ -6,7 +6,7 @@ usage: ./tito release DIR [--solved LIST] [--force] [--include-untracked] [--qui
 
 Write a complete student tree into DIR (instructors; run it in the reference repository):
   * copies the files git tracks (the whole tree minus build/ when this is not a git checkout),
-    leaving out tests/release/, tests/hidden/, build/ and docs/instructor-guide.md;
+    leaving out tests/release/, tests/package/, tests/hidden/, build/ and docs/instructor-guide.md;
   * replaces every marked region of include/tinytorch/**/*.hpp by a one-line stub
     (TINYTORCH_TODO(...) that throws tinytorch::NotImplemented; see docs/instructor-guide.md);
   * writes the student README.md (template: tools/tito/templates/README.student.md) and
@@ -103,6 +103,14 @@ run_release() {
         exit 2
     fi
 
+    # the lessons speak of the reference's build folder (build/dev); a release builds in build/student
+    local lesson
+    for lesson in "$stage"/modules/[0-9][0-9]_*/README.md; do
+        [ -f "$lesson" ] || continue
+        sed -e 's|build/dev/|build/student/|g' -e 's|build/dev\([^a-z/]\)|build/student\1|g' \
+            -e 's|--preset dev|--preset student|g' "$lesson" >"$lesson.new" && mv "$lesson.new" "$lesson"
+    done
+
     # ---- 3. the student README and the release stamp -------------------------------------------
     render_student_readme >"$stage/README.md"
     {
@@ -111,6 +119,12 @@ run_release() {
         echo "source: $(release_source_id "$src")"
         echo "solved: $(echo $solved | tr ' ' ',')"
     } >"$stage/tools/tito/RELEASE"
+    # every function a student writes, where it is and its lesson section: ./tito test orders its
+    # report by it and knows the student's files after the stubs are gone (tools/tito/feedback.sh)
+    {
+        echo "# module	section	function	file — the stubs of this release (written by ./tito release)"
+        stub_markers "$src"
+    } >"$stage/tools/tito/stubs.tsv"
 
     # ---- 4. write DIR -----------------------------------------------------------------------------
     local written unchanged removed
@@ -155,7 +169,7 @@ release_file_list() {
             (cd "$src" && find . \( -path ./.git -o -path ./build \) -prune -o \( -type f -o -type l \) -print | sed 's|^\./||')
         fi
     } | sort -u | awk -v d="$rel_dest" '
-        /^(tests\/release|tests\/hidden|build|\.git)\// { next }
+        /^(tests\/release|tests\/package|tests\/config|tests\/hidden|build|\.git)\// { next }
         $0 == "README.md" || $0 == "docs/instructor-guide.md" || $0 == "tools/tito/RELEASE" { next }
         d != "" && (index($0, d "/") == 1 || $0 == d) { next }
         { print }' | while IFS= read -r f; do

@@ -28,6 +28,47 @@ apt_missing() {
     done
 }
 
+# apt_install_missing — apt-get install the missing packages of TITO_APT_PACKAGES (apt-get update
+# first; through sudo when not root). Used by ./tito setup, and by every command that builds
+# (tito_build -> ensure_configured -> setup_auto) before the first configure.
+apt_install_missing() {
+    local missing sudo=""
+    missing=$(apt_missing)
+    if [ -z "$missing" ]; then
+        ok "all packages are installed: $TITO_APT_PACKAGES"
+        return 0
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null 2>&1 || die 2 "not root and no sudo: install as root: apt-get install -y $missing"
+        sudo="sudo"
+    fi
+    info "installing: $missing"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update
+    # shellcheck disable=SC2086
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+    missing=$(apt_missing)
+    [ -z "$missing" ] || die 2 "still missing after apt-get: $missing"
+    ok "installed"
+}
+
+# setup_auto — what `./tito demo`, `./tito test` and the other build commands do before they
+# configure a build for the first time, so that cloning and running one of them is the whole
+# set-up: on Debian/Ubuntu, install whatever is missing (as ./tito setup would); elsewhere, stop
+# with the install commands when CMake or a compiler is missing. TITO_NO_INSTALL=1 turns the
+# installing off (then a missing library is reported by CMake, with a hint).
+setup_auto() {
+    if [ "${TITO_NO_INSTALL:-0}" = "1" ]; then return 0; fi
+    if is_debian_like; then
+        [ -n "$(apt_missing)" ] || return 0
+        info "first build: installing the packages the course needs (./tito setup; TITO_NO_INSTALL=1 skips this)"
+        apt_install_missing
+    elif ! command -v cmake >/dev/null 2>&1 || ! command -v c++ >/dev/null 2>&1; then
+        err "CMake or a C++ compiler is missing; install them first:"
+        run_setup >&2 || true
+        exit 2
+    fi
+}
+
 is_debian_like() {
     [ -f /etc/os-release ] || return 1
     command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1 || return 1
@@ -45,25 +86,13 @@ run_setup() {
     done
 
     if is_debian_like; then
-        local missing sudo=""
-        missing=$(apt_missing)
-        if [ -z "$missing" ]; then
-            ok "all packages are installed: $TITO_APT_PACKAGES"
-        elif [ "$check" -eq 1 ]; then
-            say "missing packages: $missing"
-            exit 1
-        else
-            if [ "$(id -u)" -ne 0 ]; then
-                command -v sudo >/dev/null 2>&1 || die 2 "not root and no sudo: install as root: apt-get install -y $missing"
-                sudo="sudo"
-            fi
-            info "installing: $missing"
-            $sudo env DEBIAN_FRONTEND=noninteractive apt-get update
-            # shellcheck disable=SC2086
-            $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+        if [ "$check" -eq 1 ]; then
+            local missing
             missing=$(apt_missing)
-            [ -z "$missing" ] || die 2 "still missing after apt-get: $missing"
-            ok "installed"
+            [ -z "$missing" ] || { say "missing packages: $missing"; exit 1; }
+            ok "all packages are installed: $TITO_APT_PACKAGES"
+        else
+            apt_install_missing
         fi
         local v
         v=$(g++ -dumpfullversion 2>/dev/null || g++ -dumpversion 2>/dev/null || echo 0)

@@ -4,10 +4,14 @@ usage_status() {
     cat <<EOF
 usage: ./tito status [--preset P]
 
-Builds every module's test program (each on its own, so one that does not compile does not hide
-the others), runs all module suites and prints:
-  * each module: not started (no tests yet, or every test stops at a NotImplemented stub),
-    failing (passed/total), passing (total/total), or does not compile;
+Where every module and milestone stands, from the results of the last runs where they are still
+valid: a module whose functions are all still TODO stubs is "not started" without building
+anything; a module's test program is rebuilt only when something it includes changed (each on
+its own, so one that does not compile does not hide the others), and its suite runs again only
+when the program changed since the results kept by the last ./tito test or ./tito status.
+Prints:
+  * each module: not started (every function you write is still a stub), failing
+    (passed/total), passing (total/total), or does not compile;
   * each milestone (milestones/milestones.tsv): unlocked when every module it needs passes and
     its program exists (then: ./tito milestone NN).
 
@@ -15,44 +19,82 @@ exit status: 0 (whatever the progress) · 2 configure error
 EOF
 }
 
-# module_states FILE — builds and runs every module suite; writes "id<TAB>state<TAB>passed<TAB>total"
-# (state: nottests | nobuild | notstarted | failing | passing) to FILE.
+# module_states FILE — writes "id<TAB>state<TAB>passed<TAB>total<TAB>how" for every module with
+# tests (state: nobuild | notstarted | failing | passing; how: cached | ran | stubs).
 module_states() {
-    local outfile=$1 id built=() log results
+    local outfile=$1 id log results index stubs todo exe stamp kept
     : >"$outfile"
     ensure_configured
-    local all_targets=()
-    for id in $(modules_with_tests); do all_targets+=("test_$id"); done
+    index=$(mktemp "${TMPDIR:-/tmp}/tito-index.XXXXXX")
+    stub_index >"$index"
+    local all_targets=() candidates=()
+    for id in $(modules_with_tests); do
+        # every function the student writes in this module is still a stub: nothing to build
+        stubs=$(awk -F'\t' -v m="$id" '$2 == m { n++ } END { print n + 0 }' "$index")
+        todo=$(awk -F'\t' -v m="$id" '$2 == m && $7 == "todo" { n++ } END { print n + 0 }' "$index")
+        if [ -f "$TITO_ROOT/tools/tito/RELEASE" ] && [ "$stubs" -gt 0 ] && [ "$todo" -eq "$stubs" ]; then
+            printf '%s\tnotstarted\t0\t%s\tstubs\n' "$id" "$(kept_total "$id")" >>"$outfile"
+            continue
+        fi
+        candidates+=("$id")
+        all_targets+=("test_$id")
+    done
+    rm -f "$index"
     [ ${#all_targets[@]} -eq 0 ] || ensure_targets "${all_targets[@]}"
-    for id in $(module_ids); do
-        if ! module_has_tests "$id"; then
+    local torun=()
+    for id in "${candidates[@]}"; do
+        # kept results of a program that nothing changed since: no build needed (asking make
+        # costs a second or more per program; a find costs milliseconds)
+        exe=$(find_executable "test_$id")
+        kept="$(results_dir)/$id.tsv"
+        if [ -n "$exe" ] && [ -f "$kept" ] && [ "$(head -n 1 "$kept")" = "# program $(program_stamp "$exe")" ] &&
+            [ -z "$(find "$TITO_ROOT/include" "$TITO_ROOT/tests" "$TITO_ROOT/CMakeLists.txt" "$TITO_ROOT/CMakePresets.json" \
+                    "$TITO_ROOT/modules/modules.tsv" -newer "$exe" -print 2>/dev/null | head -n 1)" ]; then
+            summarize_kept "$id" cached >>"$outfile"
             continue
         fi
         if (cd "$TITO_ROOT" && cmake --build --preset "$TITO_PRESET" --target "test_$id") >"$(build_dir)/tito-build-$id.log" 2>&1; then
-            built+=("$id")
-            printf '   built test_%s\n' "$id" >&2
+            exe=$(find_executable "test_$id")
+            stamp=$(program_stamp "$exe")
+            kept="$(results_dir)/$id.tsv"
+            if [ -f "$kept" ] && [ "$(head -n 1 "$kept")" = "# program $stamp" ]; then
+                summarize_kept "$id" cached >>"$outfile"
+            else
+                torun+=("$id")
+                printf '   built test_%s\n' "$id" >&2
+            fi
         else
-            printf '%s\tnobuild\t0\t0\n' "$id" >>"$outfile"
+            printf '%s\tnobuild\t0\t0\tran\n' "$id" >>"$outfile"
             printf '   test_%s does not compile (%s)\n' "$id" "$(relpath "$(build_dir)/tito-build-$id.log")" >&2
         fi
     done
-    [ ${#built[@]} -gt 0 ] || return 0
+    [ ${#torun[@]} -gt 0 ] || return 0
+    printf '   running the suites of %s\n' "${torun[*]}" >&2
     log="$(build_dir)/tito-status.log"
-    run_ctest "$log" -L "$(label_regex "${built[@]}")" || true
+    run_ctest_watched "$log" -L "$(label_regex "${torun[@]}")" >/dev/null || true
     results=$(mktemp "${TMPDIR:-/tmp}/tito-status.XXXXXX")
     parse_ctest_log "$log" summary >"$results"
-    awk -F'\t' '
-        { g = $3; if (!(g in t)) order[++n] = g; t[g]++
-          if ($2 == "PASS") p[g]++; else if ($5 ~ /^TODO: /) ni[g]++ }
-        END {
-            for (i = 1; i <= n; i++) {
-                g = order[i]
-                if (g !~ /^[0-9][0-9]_/) continue
-                st = (p[g] == t[g]) ? "passing" : (ni[g] == t[g] ? "notstarted" : "failing")
-                printf "%s\t%s\t%d\t%d\n", g, st, p[g], t[g]
-            }
-        }' "$results" >>"$outfile"
+    save_results "$results"
     rm -f "$results"
+    for id in "${torun[@]}"; do summarize_kept "$id" ran >>"$outfile"; done
+}
+
+# kept_total ID — the number of tests in the kept results of a module ("?" when none).
+kept_total() {
+    local kept
+    kept="$(results_dir)/$1.tsv"
+    if [ -f "$kept" ]; then grep -vc '^#' "$kept" || true; else echo "?"; fi
+}
+
+# summarize_kept ID HOW — the state line of a module from its kept results.
+summarize_kept() {
+    local kept
+    kept="$(results_dir)/$1.tsv"
+    [ -f "$kept" ] || { printf '%s\tnobuild\t0\t0\t%s\n' "$1" "$2"; return 0; }
+    awk -F'\t' -v id="$1" -v how="$2" '
+        /^#/ { next }
+        { t++; if ($3 == "PASS") p++ }
+        END { printf "%s\t%s\t%d\t%d\t%s\n", id, (t > 0 && p == t) ? "passing" : "failing", p, t, how }' "$kept"
 }
 
 run_status() {
@@ -65,21 +107,24 @@ run_status() {
     done
     local states
     states=$(mktemp "${TMPDIR:-/tmp}/tito-states.XXXXXX")
-    info "building and running the module suites (preset $TITO_PRESET)"
+    local t0
+    t0=$(now)
+    info "checking the module suites (preset $TITO_PRESET): only what changed is built and run"
     module_states "$states"
     say ""
     say "$(bold "modules")"
     modules_table | awk -F'\t' -v sfile="$states" -v red="$C_RED" -v green="$C_GREEN" -v yellow="$C_YELLOW" \
         -v dim="$C_DIM" -v off="$C_OFF" '
-        BEGIN { while ((getline l < sfile) > 0) { split(l, f, "\t"); st[f[1]] = f[2]; p[f[1]] = f[3]; t[f[1]] = f[4] } }
+        BEGIN { while ((getline l < sfile) > 0) { split(l, f, "\t"); st[f[1]] = f[2]; p[f[1]] = f[3]; t[f[1]] = f[4]; how[f[1]] = f[5] } }
         {
             id = $1 "_" $2
             s = st[id]
             if (s == "")                 txt = dim "not started (no tests yet)" off
-            else if (s == "notstarted")  txt = "not started (0/" t[id] ")"
+            else if (s == "notstarted")  txt = "not started" (t[id] == "?" ? "" : " (0/" t[id] ")")
             else if (s == "nobuild")     txt = red "does not compile (./tito test " $1 " shows why)" off
             else if (s == "failing")     txt = yellow "failing (" p[id] "/" t[id] ")" off
             else                         txt = green "passing (" p[id] "/" t[id] ")" off
+            if (how[id] == "cached") txt = txt dim "  (kept from the last run)" off
             printf "  %s  %-14s %-15s %s\n", $1, $2, $4, txt
         }'
     say ""
@@ -101,4 +146,6 @@ run_status() {
         printf '  %s  %-32s %s\n' "$num" "$title" "$state"
     done
     rm -f "$states"
+    say ""
+    say "${C_DIM}status in $(($(now) - t0))s${C_OFF}"
 }

@@ -2,19 +2,33 @@
 
 usage_test() {
     cat <<EOF2
-usage: ./tito test [MODULE...] [--preset P] [-v|--verbose]
+usage: ./tito test [MODULE...] [--sanitize] [--preset P] [-v|--verbose]
 
 Without MODULE: build everything and run every CTest test (ctest --preset $TITO_PRESET) — the
 command CI runs. With MODULEs (1, 01, tensor or 01_tensor): build only those modules' test
 programs (test_01_tensor, ...) and run their suites (ctest -L '^01_tensor\$').
 
-Prints one line per suite ("01_tensor   42/57 passed"), then each failing test with the stub it
-ran into ("TODO: contiguous_strides — read modules/01_tensor/README.md §2") or the check that
-failed. The full CTest output is saved in build/<preset>/tito-test.log.
+What it prints, in this order:
+  * compiler warnings in the files you write (they often explain a crash), and for a build that
+    fails, each compiler error once — the line in your file first;
+  * one line per suite ("01_tensor   42/57 passed"), and how that moved since the last run;
+  * the tests that fail in code you wrote — failed checks, crashes (with the file:line where it
+    crashed) and timeouts (with the line the endless loop was in) — those that passed at the
+    last run first;
+  * the tests that stop at functions you have not written yet (TODO stubs), grouped by function
+    in the order of the lesson;
+  * a summary line and the next step: fix the failures in your code first, else the next
+    function to write ("TODO: contiguous_strides — read modules/01_tensor/README.md §2").
+A test that runs longer than the build's timeout (15 s in a student release) is stopped; after
+two such tests a module run stops (an endless loop in a function many tests call would otherwise keep
+you waiting for each of them). The full CTest output is in build/<preset>/tito-test.log.
 
 options:
+  --sanitize     build and run with AddressSanitizer + UndefinedBehaviorSanitizer (preset
+                 'sanitize', folder build/sanitize): a crash or memory error is reported at the
+                 line in your code that caused it. The first build takes a few minutes.
   --preset P     CMake preset (default: $TITO_PRESET)
-  -v, --verbose  list every failing test (default: the first 12 per suite)
+  -v, --verbose  list every failing test (default: the first 12 failures, 4 tests per stub)
 
 exit status: 0 all passed · 1 some test failed · 2 build or configure error
 EOF2
@@ -26,6 +40,7 @@ run_test() {
         case "$1" in
             --preset) [ $# -ge 2 ] || die 2 "--preset needs a name"; TITO_PRESET=$2; shift 2 ;;
             --preset=*) TITO_PRESET=${1#*=}; shift ;;
+            --sanitize) TITO_PRESET=sanitize; shift ;;
             -v | --verbose) verbose=1; shift ;;
             -*) die 2 "test: unknown option '$1' (see ./tito test --help)" ;;
             *) mods+=("$(module_resolve "$1")"); shift ;;
@@ -35,7 +50,9 @@ run_test() {
     local log labels=() targets=()
     log="$(build_dir)/tito-test.log"
     if [ ${#mods[@]} -eq 0 ]; then
-        tito_build || exit 2
+        student_build || exit 2
+        # every test (CI): run them all even when some time out
+        export TITO_STOP_AFTER_TIMEOUTS=${TITO_STOP_AFTER_TIMEOUTS:-1000000}
         info "running all tests: ctest --preset $TITO_PRESET"
     else
         for id in "${mods[@]}"; do
@@ -48,30 +65,39 @@ run_test() {
         done
         [ ${#labels[@]} -gt 0 ] || exit 2
         ensure_targets "${targets[@]}"
-        tito_build "${targets[@]}" || exit 2
+        student_build "${targets[@]}" || exit 2
         info "running: ctest --preset $TITO_PRESET -L '$(label_regex "${labels[@]}")'"
     fi
 
-    local t0 rc=0
+    local t0 rc=0 stopped="" args=()
     t0=$(now)
     mkdir -p "$(build_dir)"
-    if [ ${#labels[@]} -eq 0 ]; then
-        run_ctest "$log" || rc=$?
-    else
-        run_ctest "$log" -L "$(label_regex "${labels[@]}")" || rc=$?
-    fi
-    local results
+    [ ${#labels[@]} -eq 0 ] || args=(-L "$(label_regex "${labels[@]}")")
+    stopped=$(run_ctest_watched "$log" "${args[@]}") || rc=$?
+    local results notrun=0
     results=$(mktemp "${TMPDIR:-/tmp}/tito-results.XXXXXX")
     parse_ctest_log "$log" summary >"$results"
+    if [ -n "$stopped" ]; then
+        local all
+        all=$(cd "$TITO_ROOT" && ctest --preset "$TITO_PRESET" -N "${args[@]}" 2>/dev/null | awk '/^Total Tests: / { print $3 }')
+        notrun=$(( ${all:-0} - $(wc -l <"$results") ))
+        [ "$notrun" -ge 0 ] || notrun=0
+    fi
+    symbolize_results "$results"
     say ""
     local status=0
-    print_test_report "$results" "$verbose" || status=$?
-    rm -f "$results"
+    print_student_report "$results" "$verbose" "$notrun" || status=$?
     if [ "$status" -eq 2 ]; then
+        rm -f "$results"
         err "no test results (ctest exit code $rc). Last lines of $(relpath "$log"):"
         tail -n 15 "$log" >&2
         exit 2
     fi
+    [ -n "$stopped" ] || save_results "$results"
+    if grep -q $'\tCRASH\t' "$results" && [ "$TITO_PRESET" != sanitize ]; then
+        say "hint: a crash may start earlier than where it shows: ./tito test ${mods[*]:+${mods[*]%%_*} }--sanitize names the line that first read or wrote out of bounds"
+    fi
+    rm -f "$results"
     say "${C_DIM}ran in $(($(now) - t0))s · full output: $(relpath "$log")${C_OFF}"
     if [ "$status" -eq 0 ] && [ "$rc" -ne 0 ]; then
         err "ctest reported a problem (exit code $rc); see $(relpath "$log")"
