@@ -34,7 +34,7 @@ Tensor attention_by_hand(const Tensor& q, const Tensor& k, const Tensor& v) {
     Tensor future = zeros({T, T});
     for (int64_t i = 0; i < T; ++i)
         for (int64_t j = i + 1; j < T; ++j) future.data_ptr()[i * T + j] = 1.0f;
-    return softmax(scores.masked_fill(future, -INFINITY), -1).matmul(v);
+    return softmax(scores.masked_fill(future.gt(0.5f), -INFINITY), -1).matmul(v);  // a Bool mask
 }
 
 }  // namespace test_blocks

@@ -249,19 +249,10 @@ inline GPTOutput GPT::forward(const Tensor& idx, const Tensor& targets) {
     GPTOutput out;
     out.logits = forward(idx);
     // BEGIN SOLUTION: GPT::forward with targets (§5)
-    const int64_t V = config_.vocab_size;
-    Tensor flat_logits = out.logits.reshape({-1, V});
-    Tensor flat_targets = targets.reshape({-1});
-    Tensor counted = flat_targets.ne(static_cast<float>(config_.ignore_index));  // 1 where the target counts
-    const float n_counted = counted.sum().item();
-    if (n_counted == static_cast<float>(flat_targets.numel())) {
-        out.loss = functional::cross_entropy(flat_logits, flat_targets);
-    } else {
-        // ignored targets become class 0 (any valid class), then their losses are multiplied by 0
-        Tensor safe = flat_targets.mul(counted);
-        Tensor per = functional::cross_entropy(flat_logits, safe, Reduction::None);
-        out.loss = per.mul(counted).sum().div(n_counted);  // 0/0 = NaN when nothing counts (as PyTorch)
-    }
+    // [B, T, V] -> [B·T, V] rows against [B·T] targets; ignored targets add nothing and do not
+    // count in the mean (0/0 = NaN when nothing counts, as PyTorch)
+    out.loss = functional::cross_entropy(out.logits.reshape({-1, config_.vocab_size}), targets.reshape({-1}),
+                                         CrossEntropyLossOptions().ignore_index(config_.ignore_index));
     // END SOLUTION
     return out;
 }
