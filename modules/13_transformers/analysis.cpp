@@ -63,15 +63,15 @@ int main() {
 
     // ---- 1. parameters and forward FLOPs per token, by component ------------------------------------
     std::map<std::string, int64_t> params;
-    for (const auto& [name, p] : model.named_parameters()) {
-        std::string part = name.find("wte") != std::string::npos   ? "token embedding (= lm_head)"
-                           : name.find("wpe") != std::string::npos ? "position embedding"
-                           : name.find("ln_") != std::string::npos ? "layer norms"
-                           : name.find("c_attn") != std::string::npos ? "attention c_attn (q, k, v)"
-                           : name.find("attn.c_proj") != std::string::npos ? "attention c_proj"
-                           : name.find("c_fc") != std::string::npos ? "MLP c_fc"
+    for (const auto& [key, tensor] : model.named_parameters()) {
+        std::string part = key.find("wte") != std::string::npos   ? "token embedding (= lm_head)"
+                           : key.find("wpe") != std::string::npos ? "position embedding"
+                           : key.find("ln_") != std::string::npos ? "layer norms"
+                           : key.find("c_attn") != std::string::npos ? "attention c_attn (q, k, v)"
+                           : key.find("attn.c_proj") != std::string::npos ? "attention c_proj"
+                           : key.find("c_fc") != std::string::npos ? "MLP c_fc"
                                                                    : "MLP c_proj";
-        params[part] += p.numel();
+        params[part] += tensor.numel();
     }
     // One forward, one token: a Linear [in -> out] costs 2·in·out FLOPs; attention scores and the
     // weighted sum cost 2·T·C each per layer (every position against T keys, summed over heads;
