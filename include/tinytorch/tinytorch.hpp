@@ -14,6 +14,7 @@
 #include "tinytorch/tokenization/tokenization.hpp" // 10
 #include "tinytorch/embeddings/embeddings.hpp"     // 11
 #include "tinytorch/attention/attention.hpp"       // 12
+#include "tinytorch/transformers/transformers.hpp" // 13
 #include "tinytorch/profiling/profiling.hpp"       // 14
 #include "tinytorch/acceleration/acceleration.hpp" // 17
 #include "tinytorch/benchmarking/benchmarking.hpp" // 19

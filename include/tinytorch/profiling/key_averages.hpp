@@ -173,7 +173,8 @@ inline std::string KeyAverages::table(const std::string& sort_by, int row_limit)
         for (size_t j = 0; j < c.size(); ++j) {
             std::string v = c[j].size() > width[j] ? c[j].substr(0, width[j] - 3) + "..." : c[j];
             const std::string pad(width[j] - v.size(), ' ');
-            s += j == 0 || j + 1 == c.size() && grouped_by_input_shape ? v + pad : pad + v;  // names left, numbers right
+            const bool text = j == 0 || (j + 1 == c.size() && grouped_by_input_shape);  // the shapes column is text too
+            s += text ? v + pad : pad + v;  // names left, numbers right
             if (j + 1 < c.size()) s += "  ";
         }
         return s + "\n";

@@ -169,4 +169,16 @@ private:
     size_t bytes_ = 0;  // allocated: size_ floats rounded up to whole cache lines
 };
 
+/// The same counters, spelled as torch.cuda's memory functions (what analyses use):
+/// bytes that tensor storages hold right now (allocated sizes, rounded up to 64 bytes; blocks
+/// kept for reuse after their tensor died do not count). Measures a model's memory for real:
+///   reset_peak_memory_stats(); auto before = memory_allocated();
+///   Tensor y = model(x);  // activations kept for backward are still alive here
+///   int64_t forward_bytes = max_memory_allocated() - before;
+inline int64_t memory_allocated() noexcept { return memory_stats().live_bytes; }
+/// The largest memory_allocated() seen since the program started or reset_peak_memory_stats().
+inline int64_t max_memory_allocated() noexcept { return memory_stats().peak_bytes; }
+/// How many storages have been created so far (each tensor that is not a view makes one).
+inline int64_t storage_allocations() noexcept { return memory_stats().allocations; }
+
 }  // namespace tinytorch
