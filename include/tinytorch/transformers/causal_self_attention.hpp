@@ -88,7 +88,7 @@ inline CausalSelfAttention::Heads CausalSelfAttention::project_qkv(const Tensor&
     // BEGIN SOLUTION: CausalSelfAttention::project_qkv (§3)
     const int64_t B = x.size(0), T = x.size(1), H = n_head_, d = head_dim();
     // [B, T, 3C] -> [B, T, 3, H, d] -> [3, B, H, T, d]: three views, no copy
-    Tensor qkv = c_attn->forward(x).view({B, T, 3, H, d}).permute({2, 0, 3, 1, 4});
+    Tensor qkv = (*c_attn)(x).view({B, T, 3, H, d}).permute({2, 0, 3, 1, 4});
     h.q = qkv.select(0, 0);
     h.k = qkv.select(0, 1);
     h.v = qkv.select(0, 2);
@@ -114,7 +114,7 @@ inline Tensor CausalSelfAttention::project_out(const Tensor& y) {
     // BEGIN SOLUTION: CausalSelfAttention::project_out (§3)
     const int64_t B = y.size(0), T = y.size(2);
     Tensor merged = y.transpose(1, 2).reshape({B, T, n_embd_});  // heads side by side again
-    return resid_dropout->forward(c_proj->forward(merged));
+    return (*resid_dropout)((*c_proj)(merged));
     // END SOLUTION
 }
 

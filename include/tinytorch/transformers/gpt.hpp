@@ -206,20 +206,20 @@ inline Tensor GPT::embed(const Tensor& idx, int64_t start_pos) {
     check_ids(idx, "GPT::embed", start_pos);
     // BEGIN SOLUTION: GPT::embed (§5)
     const int64_t T = idx.size(1);
-    Tensor x = transformer->wte->forward(idx);  // [B, T, C]
+    Tensor x = (*transformer->wte)(idx);  // [B, T, C]
     if (transformer->wpe) {
         Tensor pos = arange(static_cast<float>(start_pos), static_cast<float>(start_pos + T));
-        x = x + transformer->wpe->forward(pos);  // [T, C] broadcasts over the batch
+        x = x + (*transformer->wpe)(pos);  // [T, C] broadcasts over the batch
     } else if (sinusoid_.defined()) {
         x = x + sinusoid_.narrow(0, start_pos, T);
     }
-    return transformer->drop->forward(x);
+    return (*transformer->drop)(x);
     // END SOLUTION
 }
 
 inline Tensor GPT::head(const Tensor& x) {
     // BEGIN SOLUTION: GPT::head (§5)
-    return lm_head->forward(transformer->ln_f->forward(x));
+    return (*lm_head)((*transformer->ln_f)(x));
     // END SOLUTION
 }
 
@@ -234,7 +234,7 @@ inline Tensor GPT::forward(const Tensor& idx) {
     Tensor logits;
     // BEGIN SOLUTION: GPT::forward (§5)
     Tensor x = embed(idx);
-    for (const auto& b : blocks_) x = b->forward(x);
+    for (const auto& b : blocks_) x = (*b)(x);
     logits = head(x);
     // END SOLUTION
     return logits;
@@ -282,7 +282,7 @@ inline Tensor GPT::generate(const Tensor& idx, int64_t max_new_tokens, const Gen
         Tensor window = Tensor(tokens, {B, len}).narrow(1, len - ctx, ctx);
         // every position runs through the blocks, but only the last one needs logits
         Tensor x = embed(window.contiguous());
-        for (const auto& b : blocks_) x = b->forward(x);
+        for (const auto& b : blocks_) x = (*b)(x);
         Tensor last = head(x.narrow(1, ctx - 1, 1)).reshape({B, config_.vocab_size});
         Tensor next = sample_tokens(last, options, gen);
         std::vector<float> grown(static_cast<size_t>(B * (len + 1)));

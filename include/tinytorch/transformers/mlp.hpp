@@ -46,7 +46,7 @@ inline MLP::MLP(int64_t n_embd, int64_t hidden_dim, double dropout_p, bool bias,
 
 inline Tensor MLP::forward(const Tensor& x) {
     // BEGIN SOLUTION: MLP::forward (§2)
-    return dropout->forward(c_proj->forward(gelu_(c_fc->forward(x))));
+    return (*dropout)((*c_proj)(gelu_((*c_fc)(x))));
     // END SOLUTION
 }
 

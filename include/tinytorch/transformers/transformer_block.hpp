@@ -44,14 +44,14 @@ inline TransformerBlock::TransformerBlock(int64_t n_embd, int64_t n_head, double
 
 inline Tensor TransformerBlock::forward(const Tensor& x) {
     // BEGIN SOLUTION: TransformerBlock::forward (§4)
-    Tensor h = x + attn->forward(ln_1->forward(x));
+    Tensor h = x + (*attn)((*ln_1)(x));
     return feed_forward(h);
     // END SOLUTION
 }
 
 inline Tensor TransformerBlock::feed_forward(const Tensor& x) {
     // BEGIN SOLUTION: TransformerBlock::feed_forward (§4)
-    return x + mlp->forward(ln_2->forward(x));
+    return x + (*mlp)((*ln_2)(x));
     // END SOLUTION
 }
 
