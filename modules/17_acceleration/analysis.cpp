@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,8 +59,24 @@ std::string rate_band(double work, const Timing& t) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+    // OpenBLAS reads OPENBLAS_CORETYPE (its kernels) and OPENBLAS_L2_SIZE (its blocking) when it
+    // loads: run with both unset, so it picks them for this CPU, unless given here.
+    std::optional<std::string> coretype, l2_size;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string a = argv[i];
+        if (a == "--openblas-coretype") coretype = argv[i + 1];
+        else if (a == "--openblas-l2-size") l2_size = argv[i + 1];
+    }
+    bm::with_environment(argv, {{"OPENBLAS_NUM_THREADS", std::string("1")}, {"OPENBLAS_CORETYPE", coretype},
+                                {"OPENBLAS_L2_SIZE", l2_size}});
+    auto env_or_unset = [](const char* name) {
+        const char* v = std::getenv(name);
+        return std::string(v ? v : "unset");
+    };
     std::printf("Module 17 · Acceleration — analysis (load average %s)\n", load_average().c_str());
+    std::printf("  OPENBLAS_CORETYPE %s, OPENBLAS_L2_SIZE %s (--openblas-coretype T, --openblas-l2-size KB to set)\n",
+                env_or_unset("OPENBLAS_CORETYPE").c_str(), env_or_unset("OPENBLAS_L2_SIZE").c_str());
     std::printf("  vectors: %s; TinyTorch kernel: %s; GEMM backend of matmul: %s\n", accel::Vec::isa(),
                 tinytorch::detail::gemm::kernel_name(), tinytorch::detail::gemm_backend_name().c_str());
 
