@@ -84,7 +84,7 @@ std::map<std::string, std::vector<double>> measure_here(int repeats, bool profil
 }
 
 /// One round in the other binary: it prints "id s1 s2 ..." per workload.
-std::map<std::string, std::vector<double>> measure_there(const std::string& exe, int repeats) {
+[[maybe_unused]] std::map<std::string, std::vector<double>> measure_there(const std::string& exe, int repeats) {
     std::map<std::string, std::vector<double>> out;
     const std::string cmd = exe + " --child --repeats " + std::to_string(repeats);
     FILE* p = popen(cmd.c_str(), "r");
