@@ -157,6 +157,12 @@ st = {
     "hostile-negative": safetensors([], header_override='{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}', tail=bytes(4)),
     "hostile-unterminated": safetensors([], header_override='{"a":{"dtype":"F32","shape":[1],"data_of'),
     "hostile-empty-file": b"",
+    "hostile-gap": safetensors([], header_override='{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}', tail=bytes(12)),
+    "hostile-bytes-after-data": safetensors([("a", [1], [1.0])], tail=b"hidden"),
+    "hostile-leading-space": safetensors([], header_override=' {}'),
+    "hostile-not-utf8": safetensors([], header_override=b'{"a\xc0\xaf":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', tail=bytes(4)),
+    "hostile-header-over-100mb": struct.pack("<Q", 100000001) + b"{}",
+    "valid-mixed-dtypes": safetensors([], header_override='{"h":{"dtype":"F16","shape":[2],"data_offsets":[8,12]},"d":{"dtype":"F64","shape":[1],"data_offsets":[0,8]},"m":{"dtype":"BOOL","shape":[2],"data_offsets":[12,14]}}', tail=struct.pack("<d", 2.5) + bytes([0, 0x3c, 0, 0xc0, 1, 0])),
 }
 for name, data in st.items():
     put("safetensors", name, data)

@@ -6,7 +6,8 @@
 option(TINYTORCH_FUZZ_TESTS "Short libFuzzer runs as CTest tests (label fuzz) when clang with libFuzzer is found" ON)
 set(TINYTORCH_FUZZ_SECONDS 3 CACHE STRING "Seconds each fuzz harness runs in its CTest test")
 # Harnesses run by CTest; each has a seed corpus in fuzz/corpus/<name>/.
-set(TINYTORCH_FUZZ_TARGETS idx_raw idx_gz cifar10 generator_state bpe_file char_file tokenizer_codec milestone_flags)
+set(TINYTORCH_FUZZ_TARGETS idx_raw idx_gz cifar10 safetensors checkpoint generator_state bpe_file char_file tokenizer_codec
+                            milestone_flags)
 
 if(TINYTORCH_FUZZ_TESTS)
     find_program(TINYTORCH_CLANGXX NAMES clang++ clang++-18 clang++-17 clang++-16 clang++-15 clang++-14)

@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -40,6 +41,26 @@ double best_seconds(int repeats, const std::function<void()>& f) {
         auto t0 = Clock::now();
         f();
         best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    return best;
+}
+
+/// CPU seconds this thread has run: unlike wall time it does not count the time another program
+/// held the core, so it stays meaningful on a busy machine (but it still pays for shared caches).
+double thread_cpu_seconds() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+/// Least thread-CPU seconds of `repeats` calls after one warm-up call (run with one thread).
+double best_cpu_seconds(int repeats, const std::function<void()>& f) {
+    f();
+    double best = 1e300;
+    for (int i = 0; i < repeats; ++i) {
+        const double t0 = thread_cpu_seconds();
+        f();
+        best = std::min(best, thread_cpu_seconds() - t0);
     }
     return best;
 }
@@ -169,6 +190,32 @@ int main(int argc, char** argv) {
         std::printf("  %6lld | %12.3f %12.3f | %12.3f %12.3f %6.2fx | %12.1f %12.1f\n", static_cast<long long>(T),
                     fwd[0] * 1e3, fwd[1] * 1e3, both[0] * 1e3, both[1] * 1e3, both[0] / both[1],
                     naive_peak.first / 1024.0, fused_peak.first / 1024.0);
+    }
+
+    // ---- 1b. the same on one thread, CPU time ---------------------------------------------------------
+    std::printf("\n1b. The same on ONE thread, in thread CPU time (what the work costs, whatever else runs on the\n"
+                "    machine), forward + backward\n\n");
+    std::printf("  %6s | %12s %12s %8s | %14s\n", "T", "naive ms", "fused ms", "speedup", "fused GFLOP/s");
+    {
+        const int threads = get_num_threads();
+        set_num_threads(1);
+        for (int64_t T : lengths) {
+            const Shape4 s{1, 4, T, 64};
+            double cpu[2];
+            for (int fused = 0; fused < 2; ++fused) {
+                std::vector<Tensor> leaves = make_qkv(s, true);
+                Tensor g = ones({s.B, s.H, s.T, s.d});
+                cpu[fused] = best_cpu_seconds(T >= 1024 ? 3 : 8, [&] {
+                    for (Tensor& t : leaves) t.zero_grad();
+                    attend(fused, leaves).backward(g);
+                });
+            }
+            // useful FLOPs of causal attention: forward 2 GEMMs, backward 4 (+1 recomputed), half of L·S
+            const double flop = 2.0 * 4 * static_cast<double>(T) * static_cast<double>(T) * 64 * (2 + 5) / 2;
+            std::printf("  %6lld | %12.3f %12.3f %7.2fx | %14.1f\n", static_cast<long long>(T), cpu[0] * 1e3,
+                        cpu[1] * 1e3, cpu[0] / cpu[1], flop / cpu[1] / 1e9);
+        }
+        set_num_threads(threads);
     }
 
     // ---- 2. what backward keeps --------------------------------------------------------------------------

@@ -205,3 +205,26 @@ TEST_CASE("MultiheadAttention rejects an embed_dim its heads do not divide", "[1
     CHECK_THROWS_AS(nn::MultiheadAttention(nn::MultiheadAttentionOptions(8, 2).dropout(1.5)), ValueError);
     CHECK_THROWS_AS(nn::MultiheadAttention(0, 1), ValueError);
 }
+
+TEST_CASE("MultiheadAttention boolean masks block where true as in PyTorch", "[12_attention]") {
+    manual_seed(13);
+    nn::MultiheadAttention m(8, 2);
+    Tensor x = randn({4, 2, 8});  // [L, N, E]
+    const float blocked = -mha_test::kInf;
+    // attn_mask: true = NOT allowed (the opposite of scaled_dot_product_attention's booleans)
+    Tensor forbid = Tensor({{0.f, 1.f, 1.f, 1.f}, {0.f, 0.f, 1.f, 1.f}, {0.f, 0.f, 0.f, 1.f}, {0.f, 0.f, 0.f, 0.f}}).to(kBool);
+    Tensor additive = Tensor({{0.f, blocked, blocked, blocked}, {0.f, 0.f, blocked, blocked},
+                              {0.f, 0.f, 0.f, blocked}, {0.f, 0.f, 0.f, 0.f}});
+    auto [a, wa] = m.forward(x, x, x, {}, true, forbid);
+    auto [b, wb] = m.forward(x, x, x, {}, true, additive);
+    CHECK(allclose(a, b, 1e-6f, 1e-7f));
+    CHECK(allclose(wa, wb, 1e-6f, 1e-7f));
+    CHECK(equal(wa[0][0], Tensor({1.f, 0.f, 0.f, 0.f})));
+    // key_padding_mask: true = this key is padding
+    Tensor padding = Tensor({{0.f, 0.f, 0.f, 0.f}, {0.f, 0.f, 1.f, 1.f}}).to(kBool);
+    auto [c, wc] = m.forward(x, x, x, padding, true, forbid);
+    CHECK(equal(wc[1].narrow(-1, 2, 2), zeros({4, 2})));
+    CHECK(allclose(wc[0], wa[0], 1e-6f, 1e-7f));
+    auto [d, none] = m.forward(x, x, x, padding, false, forbid);
+    CHECK(allclose(d, c, 1e-5f, 1e-6f));
+}

@@ -185,3 +185,30 @@ TEST_CASE("the functional alias is the same function", "[12_attention]") {
     Tensor q = randn({3, 4}), k = randn({5, 4}), v = randn({5, 2});
     CHECK(equal(nn::functional::scaled_dot_product_attention(q, k, v), scaled_dot_product_attention(q, k, v)));
 }
+
+TEST_CASE("a boolean mask lets true attend and blocks false as libtorch 2", "[12_attention]") {
+    manual_seed(12);
+    Tensor q = randn({2, 4, 3}), k = randn({2, 5, 3}), v = randn({2, 5, 2});
+    Tensor allowed = Tensor({{1.f, 0.f, 1.f, 0.f, 0.f}, {1.f, 1.f, 1.f, 1.f, 1.f}, {0.f, 0.f, 0.f, 1.f, 0.f},
+                             {1.f, 1.f, 0.f, 0.f, 1.f}}).to(kBool);
+    REQUIRE(allowed.dtype() == kBool);
+    const float blocked = -sdpa_test::kInf;
+    Tensor additive = Tensor({{0.f, blocked, 0.f, blocked, blocked}, {0.f, 0.f, 0.f, 0.f, 0.f},
+                              {blocked, blocked, blocked, 0.f, blocked}, {0.f, 0.f, blocked, blocked, 0.f}});
+    auto [fused, naive] = both(q, k, v, allowed);
+    auto [fused_f, naive_f] = both(q, k, v, additive);
+    CHECK(allclose(fused, fused_f, 1e-6f, 1e-7f));
+    CHECK(allclose(naive, naive_f, 1e-6f, 1e-7f));
+    CHECK(allclose(fused[0][2], v[0][3], 1e-6f, 1e-7f));  // row 2 may only see key 3
+    // the same 0/1 values as a FLOAT mask are added (a bias of 1 or 0), not a selection
+    auto [as_float, unused] = both(q, k, v, allowed.to(kFloat));
+    CHECK_FALSE(allclose(as_float, fused, 1e-3f, 1e-3f));
+    // a row of all false gives zeros; the broadcast padding form [B, 1, S] works too
+    Tensor pad = Tensor({{1.f, 1.f, 1.f, 0.f, 0.f}, {0.f, 0.f, 0.f, 0.f, 0.f}}).to(kBool).unsqueeze(1);
+    auto [fp, np] = both(q, k, v, pad);
+    CHECK(equal(fp[1], zeros({4, 2})));
+    CHECK(equal(np[1], zeros({4, 2})));
+    CHECK(allclose(fp[0], scaled_dot_product_attention(q[0], k[0].narrow(0, 0, 3), v[0].narrow(0, 0, 3)), 1e-5f, 1e-6f));
+    Tensor ql = q.detach().clone().requires_grad_();
+    CHECK(gradcheck([&](const Tensor& t) { return scaled_dot_product_attention(t, k, v, allowed); }, ql));
+}

@@ -14,6 +14,7 @@
 // (BOOL tagged kBool). Writing: F32 by default, BOOL for kBool tensors, and any tensor named in
 // `dtypes` as I64 (PyTorch's int64 buffers, e.g. BatchNorm2d's num_batches_tracked: pytorch_dtypes).
 #pragma once
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -21,11 +22,14 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <numeric>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "tinytorch/layers/state_dict.hpp"
+#include "tinytorch/tensor/checked_size.hpp"
 #include "tinytorch/tensor/tensor.hpp"
 
 namespace tinytorch::train {
@@ -35,7 +39,56 @@ using Metadata = std::map<std::string, std::string>;
 
 namespace detail {
 
+/// Where `s` stops being well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
+/// above U+10FFFF), or std::string::npos when all of it is. A safetensors header is UTF-8 JSON.
+inline size_t utf8_error_at(const std::string& s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) { ++i; continue; }
+        size_t len;
+        uint32_t cp, smallest;  // smallest: below it the same code point has a shorter form (overlong)
+        if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1Fu; smallest = 0x80; }
+        else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0Fu; smallest = 0x800; }
+        else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07u; smallest = 0x10000; }
+        else return i;
+        if (len > s.size() - i) return i;
+        for (size_t k = 1; k < len; ++k) {
+            const unsigned char d = static_cast<unsigned char>(s[i + k]);
+            if ((d & 0xC0) != 0x80) return i;
+            cp = (cp << 6) | (d & 0x3Fu);
+        }
+        if (cp < smallest || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+        i += len;
+    }
+    return std::string::npos;
+}
+
+/// Code point -> its UTF-8 bytes (cp <= U+10FFFF, not a surrogate).
+inline void append_utf8(std::string& out, uint32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+/// `s` as the inside of a JSON string: quotes, backslashes and control characters escaped,
+/// other UTF-8 kept as it is. ValueError when `s` is not UTF-8 (no reader would accept it).
 inline std::string json_escape(const std::string& s) {
+    if (const size_t bad = utf8_error_at(s); bad != std::string::npos)
+        throw ValueError(fmt("save_safetensors: the name or metadata text '", s, "' is not valid UTF-8 (byte ", bad,
+                             "); hint: safetensors headers are UTF-8 JSON and PyTorch refuses any other bytes"));
     std::string out;
     for (char c : s) {
         switch (c) {
@@ -47,7 +100,7 @@ inline std::string json_escape(const std::string& s) {
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
                     out += buf;
                 } else {
                     out += c;
@@ -57,7 +110,17 @@ inline std::string json_escape(const std::string& s) {
     return out;
 }
 
-/// A small JSON reader for the safetensors header: objects, arrays, strings, integers.
+/// The most bytes a header may have: PyTorch's reader (the safetensors library) refuses more.
+inline constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+
+/// A strict JSON reader for the safetensors header — exactly what the format allows, no more:
+/// one object that begins at the first byte, whose values are tensor entries
+/// {"dtype": "...", "shape": [...], "data_offsets": [begin, end]} or, under "__metadata__", an
+/// object of strings; then only whitespace padding (writers pad with spaces to 8 bytes).
+/// Strings are UTF-8 with JSON escapes (\uXXXX decoded to UTF-8, surrogate pairs joined);
+/// integers are whole numbers within 64 bits; a duplicate key, a lone surrogate, a control
+/// character, a number that does not fit or a shape of more than 2^48 elements is a DataError
+/// naming the file and the byte — never a std:: exception, never a wrapped size.
 class HeaderParser {
 public:
     HeaderParser(const std::string& text, const std::string& path) : s_(text), path_(path) {}
@@ -69,30 +132,35 @@ public:
     };
 
     void parse(std::vector<std::pair<std::string, Entry>>& entries, Metadata& metadata) {
-        expect('{');
-        if (peek() == '}') { ++i_; return; }
-        while (true) {
-            std::string key = string();
-            expect(':');
-            if (key == "__metadata__") {
-                expect('{');
-                if (peek() == '}') ++i_;
-                else
-                    while (true) {
-                        std::string k = string();
-                        expect(':');
-                        metadata[k] = string();
-                        if (peek() == ',') { ++i_; continue; }
-                        expect('}');
-                        break;
-                    }
-            } else {
-                entries.emplace_back(key, entry(key));
-            }
-            if (peek() == ',') { ++i_; continue; }
-            expect('}');
-            break;
+        if (const size_t bad = utf8_error_at(s_); bad != std::string::npos) {
+            i_ = bad;
+            fail("the header is not valid UTF-8");
         }
+        if (s_.empty() || s_[0] != '{') fail("the header must begin with '{'");
+        ++i_;
+        std::set<std::string> names;
+        bool has_metadata = false;
+        if (peek() == '}') {
+            ++i_;
+        } else {
+            while (true) {
+                std::string key = string();
+                expect(':');
+                if (key == "__metadata__") {
+                    if (has_metadata) fail("\"__metadata__\" appears twice");
+                    has_metadata = true;
+                    metadata_object(metadata);
+                } else {
+                    if (!names.insert(key).second) fail(fmt("the tensor name '", key, "' appears twice"));
+                    entries.emplace_back(key, entry(key));
+                }
+                if (peek() == ',') { ++i_; continue; }
+                expect('}');
+                break;
+            }
+        }
+        if (peek() != '\0' || i_ != s_.size())
+            fail("bytes after the JSON object (only whitespace may pad the header)");
     }
 
 private:
@@ -104,76 +172,144 @@ private:
         throw DataError(fmt("safetensors: malformed header in '", path_, "' at byte ", i_ + 8, ": ", what,
                             "; hint: the file is corrupt or not a safetensors file"));
     }
+    /// The next character after JSON whitespace, '\0' at the end.
     char peek() {
         while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\t' || s_[i_] == '\r')) ++i_;
         return i_ < s_.size() ? s_[i_] : '\0';
     }
     void expect(char c) {
-        if (peek() != c) fail(fmt("expected '", c, "'"));
+        if (peek() != c || i_ >= s_.size()) fail(fmt("expected '", c, "'"));
         ++i_;
+    }
+    /// Four hex digits of a \u escape.
+    uint32_t hex4() {
+        uint32_t v = 0;
+        for (int k = 0; k < 4; ++k, ++i_) {
+            const char h = i_ < s_.size() ? s_[i_] : '\0';
+            uint32_t d;
+            if (h >= '0' && h <= '9') d = static_cast<uint32_t>(h - '0');
+            else if (h >= 'a' && h <= 'f') d = static_cast<uint32_t>(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F') d = static_cast<uint32_t>(h - 'A' + 10);
+            else fail("\\u must be followed by four hex digits");
+            v = v * 16 + d;
+        }
+        return v;
     }
     std::string string() {
         expect('"');
         std::string out;
-        while (i_ < s_.size() && s_[i_] != '"') {
-            char c = s_[i_++];
-            if (c == '\\' && i_ < s_.size()) {
-                char e = s_[i_++];
-                if (e == 'n') out += '\n';
-                else if (e == 't') out += '\t';
-                else if (e == 'r') out += '\r';
-                else if (e == 'u' && i_ + 4 <= s_.size()) {
-                    out += static_cast<char>(std::stoi(s_.substr(i_, 4), nullptr, 16));
-                    i_ += 4;
-                } else out += e;
-            } else {
-                out += c;
+        while (true) {
+            if (i_ >= s_.size()) fail("a string is not closed");
+            const unsigned char c = static_cast<unsigned char>(s_[i_]);
+            if (c == '"') { ++i_; return out; }
+            if (c < 0x20) fail("a control character inside a string (JSON writes it as an escape)");
+            ++i_;
+            if (c != '\\') { out += static_cast<char>(c); continue; }
+            const char e = i_ < s_.size() ? s_[i_] : '\0';
+            ++i_;
+            switch (e) {
+                case '"': case '\\': case '/': out += e; break;
+                case 'b': out += '\b'; break;
+                case 'f': out += '\f'; break;
+                case 'n': out += '\n'; break;
+                case 'r': out += '\r'; break;
+                case 't': out += '\t'; break;
+                case 'u': {
+                    // \uXXXX is a UTF-16 unit: U+D800..DBFF must be followed by \uDC00..DFFF (the pair
+                    // is one code point above U+FFFF); either half alone is not a character.
+                    uint32_t cp = hex4();
+                    if (cp >= 0xDC00 && cp <= 0xDFFF) fail("a \\u escape is a lone low surrogate");
+                    if (cp >= 0xD800 && cp <= 0xDBFF) {
+                        if (s_.compare(i_, 2, "\\u") != 0) fail("a \\u high surrogate is not followed by a low one");
+                        i_ += 2;
+                        const uint32_t low = hex4();
+                        if (low < 0xDC00 || low > 0xDFFF) fail("a \\u high surrogate is not followed by a low one");
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    }
+                    append_utf8(out, cp);
+                    break;
+                }
+                default:
+                    --i_;
+                    fail("an unknown escape after '\\'");
             }
         }
-        expect('"');
-        return out;
     }
-    uint64_t integer() {
+    /// A JSON whole number >= 0 that fits in 64 bits (no sign, fraction, exponent or leading zero).
+    uint64_t integer(const std::string& what) {
         peek();
-        size_t start = i_;
-        while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
-        if (start == i_) fail("expected a non-negative integer");
-        return std::stoull(s_.substr(start, i_ - start));
+        const size_t start = i_;
+        uint64_t v = 0;
+        while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') {
+            const uint64_t digit = static_cast<uint64_t>(s_[i_] - '0');
+            if (!tinytorch::detail::checked_mul(v, 10, v) || !tinytorch::detail::checked_add(v, digit, v))
+                fail(fmt(what, " does not fit in 64 bits"));
+            ++i_;
+        }
+        if (start == i_) fail(fmt(what, " must be a whole number >= 0"));
+        if (i_ - start > 1 && s_[start] == '0') fail(fmt(what, " has a leading zero"));
+        if (i_ < s_.size() && (s_[i_] == '.' || s_[i_] == 'e' || s_[i_] == 'E'))
+            fail(fmt(what, " must be a whole number, not a fraction"));
+        return v;
     }
-    std::vector<uint64_t> int_array() {
+    std::vector<uint64_t> int_array(const std::string& what) {
         std::vector<uint64_t> out;
         expect('[');
         if (peek() == ']') { ++i_; return out; }
         while (true) {
-            out.push_back(integer());
+            out.push_back(integer(what));
+            if (out.size() > 64) fail(fmt(what, " has more than 64 numbers"));
             if (peek() == ',') { ++i_; continue; }
             expect(']');
             return out;
         }
     }
+    void metadata_object(Metadata& metadata) {
+        expect('{');
+        if (peek() == '}') { ++i_; return; }
+        while (true) {
+            std::string k = string();
+            expect(':');
+            if (peek() != '"') fail(fmt("the metadata value of '", k, "' must be a string"));
+            if (!metadata.emplace(k, string()).second) fail(fmt("the metadata key '", k, "' appears twice"));
+            if (peek() == ',') { ++i_; continue; }
+            expect('}');
+            return;
+        }
+    }
     Entry entry(const std::string& name) {
         Entry e;
-        bool has_offsets = false, has_shape = false;
+        bool has_offsets = false, has_shape = false, has_dtype = false;
         expect('{');
         while (true) {
             std::string key = string();
             expect(':');
-            if (key == "dtype") e.dtype = string();
-            else if (key == "shape") {
-                for (uint64_t d : int_array()) e.shape.push_back(static_cast<int64_t>(d));
-                has_shape = true;
-            } else if (key == "data_offsets") {
-                auto o = int_array();
+            bool& seen = key == "dtype" ? has_dtype : key == "shape" ? has_shape : has_offsets;
+            if (key != "dtype" && key != "shape" && key != "data_offsets")
+                fail(fmt("unknown field '", key, "' in entry '", name, "'"));
+            if (seen) fail(fmt("the field '", key, "' of entry '", name, "' appears twice"));
+            seen = true;
+            if (key == "dtype") {
+                e.dtype = string();
+            } else if (key == "shape") {
+                for (uint64_t d : int_array(fmt("a dim of '", name, "'"))) {
+                    if (d > static_cast<uint64_t>(kMaxNumel)) fail(fmt("the shape of '", name, "' has a dim of ", d, " (more than 2^48)"));
+                    e.shape.push_back(static_cast<int64_t>(d));
+                }
+                if (!try_numel(e.shape))
+                    fail(fmt("the shape ", shape_str(e.shape), " of '", name, "' has more than 2^48 elements "
+                             "(zero dims counted as 1)"));
+            } else {
+                auto o = int_array(fmt("data_offsets of '", name, "'"));
                 if (o.size() != 2) fail(fmt("data_offsets of '", name, "' must have 2 numbers"));
                 e.begin = o[0];
                 e.end = o[1];
-                has_offsets = true;
-            } else fail(fmt("unknown field '", key, "' in entry '", name, "'"));
+            }
             if (peek() == ',') { ++i_; continue; }
             expect('}');
             break;
         }
-        if (!has_offsets || !has_shape || e.dtype.empty()) fail(fmt("entry '", name, "' lacks dtype, shape or data_offsets"));
+        if (!has_offsets || !has_shape || !has_dtype) fail(fmt("entry '", name, "' lacks dtype, shape or data_offsets"));
         return e;
     }
 };
@@ -351,44 +487,79 @@ inline void save_safetensors(const std::string& path, const StateDict& tensors, 
 }
 
 /// Read every tensor of a .safetensors file as stored (dtype, shape, raw bytes), in file order.
-/// The one place a file is parsed: every length is checked against the file size, and an
-/// unknown dtype is a DataError.
+/// The one place a file is parsed. It accepts what PyTorch's reader (the safetensors library)
+/// accepts: a header of at most 100 MB that fits the file, and tensors that tile the data section —
+/// sorted by offset, each begins where the previous one ended and the last ends at the end of the
+/// file (no overlap, no gap, nothing after). Anything else is a DataError naming the file.
 inline RawTensors load_safetensors_raw(const std::string& path, Metadata* metadata = nullptr) {
     // BEGIN SOLUTION: load_safetensors_raw (§4)
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) throw DataError(fmt("load_safetensors: cannot open '", path, "'; hint: check the path"));
-    const uint64_t file_size = static_cast<uint64_t>(in.tellg());
+    const std::streamoff end_of_file = in.tellg();
+    if (end_of_file < 0)
+        throw DataError(fmt("load_safetensors: cannot read '", path, "'; hint: is it a directory?"));
+    const uint64_t file_size = static_cast<uint64_t>(end_of_file);
     in.seekg(0);
     if (file_size < 8)
         throw DataError(fmt("load_safetensors: '", path, "' has ", file_size,
                             " bytes, fewer than the 8-byte header length; hint: the file is truncated"));
     unsigned char len[8];
     in.read(reinterpret_cast<char*>(len), 8);
+    if (!in) throw DataError(fmt("load_safetensors: cannot read '", path, "'; hint: is it a directory?"));
     uint64_t n = 0;
     for (int i = 0; i < 8; ++i) n |= static_cast<uint64_t>(len[i]) << (8 * i);
     if (n > file_size - 8)
         throw DataError(fmt("load_safetensors: '", path, "' declares a ", n, "-byte header but only ", file_size - 8,
                             " bytes follow; hint: the file is truncated or not safetensors"));
+    if (n > detail::kMaxHeaderBytes)
+        throw DataError(fmt("load_safetensors: '", path, "' declares a ", n, "-byte header, more than the ",
+                            detail::kMaxHeaderBytes, " bytes safetensors allows; hint: the file is not safetensors"));
     std::string header(n, '\0');
     in.read(header.data(), static_cast<std::streamsize>(n));
+    if (!in) throw DataError(fmt("load_safetensors: reading the header of '", path, "' failed"));
     std::vector<std::pair<std::string, detail::HeaderParser::Entry>> entries;
     Metadata meta;
     detail::HeaderParser(header, path).parse(entries, meta);
     const uint64_t data_size = file_size - 8 - n;
-    RawTensors out;
-    for (const auto& [name, e] : entries) {
+
+    // Each tensor's byte count (shape x element size, checked), then the layout in offset order.
+    std::vector<size_t> order(entries.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return std::pair(entries[a].second.begin, entries[a].second.end) <
+               std::pair(entries[b].second.begin, entries[b].second.end);
+    });
+    uint64_t covered = 0;  // where the tensors so far end
+    for (size_t k : order) {
+        const auto& [name, e] = entries[k];
         const size_t element = detail::dtype_size(e.dtype);
         if (element == 0)
             throw DataError(fmt("load_safetensors: tensor '", name, "' in '", path, "' has dtype ", e.dtype,
                                 "; hint: TinyTorch reads ", detail::known_dtypes()));
-        uint64_t bytes = static_cast<uint64_t>(numel_of(e.shape)) * element;
-        if (e.end < e.begin || e.end - e.begin != bytes || e.end > data_size)
+        const std::optional<uint64_t> bytes = try_nbytes(numel_of(e.shape), element);
+        if (!bytes || e.end < e.begin || e.end - e.begin != *bytes)
             throw DataError(fmt("load_safetensors: tensor '", name, "' in '", path, "' has offsets [", e.begin, ", ",
-                                e.end, ") but shape ", shape_str(e.shape), " of ", e.dtype, " needs ", bytes,
-                                " bytes within ", data_size, "; hint: the file is truncated or corrupt"));
-        RawTensor raw{e.dtype, e.shape, std::vector<uint8_t>(bytes)};
+                                e.end, ") but shape ", shape_str(e.shape), " of ", e.dtype, " needs ",
+                                bytes ? *bytes : 0, " bytes; hint: the file is corrupt"));
+        if (e.begin != covered)
+            throw DataError(fmt("load_safetensors: tensor '", name, "' in '", path, "' begins at byte ", e.begin,
+                                " of the data section, but the tensors before it end at byte ", covered,
+                                e.begin < covered ? " (their bytes overlap)" : " (a gap no tensor owns)",
+                                "; hint: in a safetensors file each tensor begins where the previous one ends — "
+                                "the file is corrupt or crafted"));
+        covered = e.end;
+    }
+    if (covered != data_size)
+        throw DataError(fmt("load_safetensors: the tensors of '", path, "' cover ", covered,
+                            " bytes but its data section has ", data_size, " bytes",
+                            covered > data_size ? "; hint: the file is truncated"
+                                                : " (bytes after the last tensor); hint: the file is corrupt or "
+                                                  "something was appended to it"));
+    RawTensors out;
+    for (const auto& [name, e] : entries) {
+        RawTensor raw{e.dtype, e.shape, std::vector<uint8_t>(e.end - e.begin)};
         in.seekg(static_cast<std::streamoff>(8 + n + e.begin));
-        in.read(reinterpret_cast<char*>(raw.bytes.data()), static_cast<std::streamsize>(bytes));
+        in.read(reinterpret_cast<char*>(raw.bytes.data()), static_cast<std::streamsize>(raw.bytes.size()));
         if (!in) throw DataError(fmt("load_safetensors: reading '", name, "' from '", path, "' failed"));
         out.emplace_back(name, std::move(raw));
     }
