@@ -54,7 +54,11 @@ struct QuantParams {
 inline QuantizedTensor quantize(const Tensor& x, const QuantParams& p) {
     if (is_per_channel(p.qscheme))
         return quantize_per_channel(x, p.scales, p.zero_points, p.axis, p.dtype, is_symmetric(p.qscheme));
-    return quantize_per_tensor(x, p.scales.at(0), p.zero_points.at(0), p.dtype);
+    QuantizedTensor q = quantize_per_tensor(x, p.scales.at(0), p.zero_points.at(0), p.dtype);
+    if (p.qscheme == kPerTensorAffine) return q;
+    // the same bytes, recorded as symmetric (quantize_per_tensor cannot know the range was symmetric)
+    return QuantizedTensor(std::vector<uint8_t>(q.bytes(), q.bytes() + q.nbytes()), q.shape(), q.dtype(), p.qscheme,
+                           q.scales(), q.zero_points());
 }
 
 /// How an observer turns ranges into parameters. Setters chain:
