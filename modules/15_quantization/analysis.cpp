@@ -31,6 +31,7 @@
 
 #include <unistd.h>
 
+#include "tinytorch/activations/activations.hpp"
 #include "tinytorch/dataloader/dataloader.hpp"
 #include "tinytorch/losses/losses.hpp"
 #include "tinytorch/optimizers/optimizers.hpp"

@@ -6,6 +6,7 @@
 
 #include "support/catch.hpp"
 #include "support/temp_dir.hpp"
+#include "tinytorch/activations/activations.hpp"
 #include "tinytorch/quantization/quantization.hpp"
 #include "tinytorch/training/checkpoint.hpp"
 #include "quant_test_support.hpp"
@@ -115,4 +116,29 @@ TEST_CASE("quantization::load refuses a float file and a mismatched model, leavi
     CHECK_THROWS_WITH(load(*wider, dir.file("q.safetensors")), Catch::Contains("cannot rebuild '0'"));
     CHECK(std::dynamic_pointer_cast<nn::Linear>((*wider)[0]) != nullptr);
     CHECK(std::dynamic_pointer_cast<nn::Linear>((*wider)[2]) != nullptr);
+}
+
+TEST_CASE("save_safetensors_raw writes any dtype as given and refuses inconsistent entries",
+          "[15_quantization][provided]") {
+    tinytorch_test::TempDir dir;
+    train::RawTensors t;
+    t.emplace_back("w", train::RawTensor{"I8", {2, 2}, {0x01, 0xFF, 0x80, 0x7F}});
+    t.emplace_back("z", train::RawTensor{"U8", {1}, {200}});
+    train::save_safetensors_raw(dir.file("raw.safetensors"), t, {{"k", "v"}});
+    train::Metadata meta;
+    const train::RawTensors back = train::load_safetensors_raw(dir.file("raw.safetensors"), &meta);
+    REQUIRE(back.size() == 2);
+    CHECK(back[0].first == "w");
+    CHECK(back[0].second.dtype == "I8");
+    CHECK(back[0].second.bytes == std::vector<uint8_t>{0x01, 0xFF, 0x80, 0x7F});
+    CHECK(back[1].second.dtype == "U8");
+    CHECK(meta.at("k") == "v");
+    // 8 + header (a multiple of 8) + 5 data bytes
+    CHECK((std::filesystem::file_size(dir.file("raw.safetensors")) - 8 - 5) % 8 == 0);
+    train::RawTensors bad{{"w", train::RawTensor{"I8", {2, 2}, {1, 2, 3}}}};
+    CHECK_THROWS_WITH(train::save_safetensors_raw(dir.file("bad.safetensors"), bad), Catch::Contains("has 3 bytes"));
+    bad = {{"w", train::RawTensor{"Q4", {1}, {1}}}};
+    CHECK_THROWS_WITH(train::save_safetensors_raw(dir.file("bad.safetensors"), bad), Catch::Contains("dtype 'Q4'"));
+    bad = {{"w", train::RawTensor{"U8", {1}, {1}}}, {"w", train::RawTensor{"U8", {1}, {1}}}};
+    CHECK_THROWS_WITH(train::save_safetensors_raw(dir.file("bad.safetensors"), bad), Catch::Contains("appears twice"));
 }

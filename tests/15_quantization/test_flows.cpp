@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "support/catch.hpp"
+#include "tinytorch/activations/activations.hpp"
 #include "tinytorch/quantization/quantization.hpp"
 #include "quant_test_support.hpp"
 

@@ -581,19 +581,20 @@ inline StateDict load_safetensors(const std::string& path, Metadata* metadata = 
 /// I32, ...), so module 15 can store int8 weights as I8, one byte per value. ValueError for an
 /// unknown dtype or a byte count that does not match the shape. (Given code, not a solution.)
 inline void save_safetensors_raw(const std::string& path, const RawTensors& tensors, const Metadata& metadata = {}) {
-    std::string header = "{";
-    bool first = true;
+    // the JSON header: {"__metadata__":{...},"name":{"dtype":..,"shape":[..],"data_offsets":[begin,end]},...}
+    std::vector<std::string> fields;
     if (!metadata.empty()) {
-        header += "\"__metadata__\":{";
-        for (auto it = metadata.begin(); it != metadata.end(); ++it) {
-            if (it != metadata.begin()) header += ",";
-            header += "\"" + detail::json_escape(it->first) + "\":\"" + detail::json_escape(it->second) + "\"";
-        }
-        header += "}";
-        first = false;
+        std::string meta;
+        for (const auto& [key, value] : metadata)
+            meta += (meta.empty() ? "\"" : ",\"") + detail::json_escape(key) + "\":\"" + detail::json_escape(value) + "\"";
+        fields.push_back("\"__metadata__\":{" + meta + "}");
     }
     uint64_t offset = 0;
+    std::set<std::string> names;
     for (const auto& [name, raw] : tensors) {
+        if (!names.insert(name).second || name == "__metadata__")
+            throw ValueError(fmt("save_safetensors_raw: the name '", name, "' appears twice or is reserved; hint: ",
+                                 "each tensor needs its own name, and __metadata__ holds the metadata"));
         const size_t element = detail::dtype_size(raw.dtype);
         if (element == 0)
             throw ValueError(fmt("save_safetensors_raw: tensor '", name, "' has dtype '", raw.dtype,
@@ -603,15 +604,16 @@ inline void save_safetensors_raw(const std::string& path, const RawTensors& tens
             throw ValueError(fmt("save_safetensors_raw: tensor '", name, "' has ", raw.bytes.size(), " bytes but shape ",
                                  shape_str(raw.shape), " of ", raw.dtype, " needs ", expected,
                                  "; hint: numel x the dtype's size"));
-        if (!first) header += ",";
-        first = false;
-        header += "\"" + detail::json_escape(name) + "\":{\"dtype\":\"" + raw.dtype + "\",\"shape\":[";
-        for (size_t d = 0; d < raw.shape.size(); ++d) header += (d ? "," : "") + std::to_string(raw.shape[d]);
-        header += "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + expected) + "]}";
+        std::string shape;
+        for (int64_t d : raw.shape) shape += (shape.empty() ? "" : ",") + std::to_string(d);
+        fields.push_back("\"" + detail::json_escape(name) + "\":{\"dtype\":\"" + raw.dtype + "\",\"shape\":[" + shape +
+                         "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + expected) + "]}");
         offset += expected;
     }
+    std::string header = "{";
+    for (size_t i = 0; i < fields.size(); ++i) header += (i ? "," : "") + fields[i];
     header += "}";
-    while (header.size() % 8 != 0) header += ' ';
+    header.append((8 - header.size() % 8) % 8, ' ');  // padded with spaces to a multiple of 8 bytes
     std::ofstream out(path, std::ios::binary);
     if (!out)
         throw DataError(fmt("save_safetensors_raw: cannot open '", path, "' for writing; hint: does the directory exist?"));
