@@ -8,7 +8,11 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <cmath>
+#include <limits>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace bench {
 
@@ -66,6 +70,80 @@ nn::Sequential cifar_cnn() {
                           nn::Flatten(), nn::Linear(4096, 256), nn::ReLU(), nn::Linear(256, 10));
 }
 
+/// nanoGPT's GPT (model.py, the path without flash attention, which libtorch 1.13 lacks), for W4.
+struct CausalSelfAttentionImpl : nn::Module {
+    CausalSelfAttentionImpl(int64_t C, int64_t H, int64_t T) : n_embd(C), n_head(H) {
+        c_attn = register_module("c_attn", nn::Linear(C, 3 * C));
+        c_proj = register_module("c_proj", nn::Linear(C, C));
+        mask = register_buffer("bias", torch::tril(torch::ones({T, T})).view({1, 1, T, T}));
+    }
+    torch::Tensor forward(const torch::Tensor& x) {
+        const int64_t B = x.size(0), T = x.size(1), C = x.size(2), hd = C / n_head;
+        auto qkv = c_attn->forward(x).split(n_embd, 2);
+        auto q = qkv[0].view({B, T, n_head, hd}).transpose(1, 2);
+        auto k = qkv[1].view({B, T, n_head, hd}).transpose(1, 2);
+        auto v = qkv[2].view({B, T, n_head, hd}).transpose(1, 2);
+        auto att = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(static_cast<double>(hd)));
+        att = att.masked_fill(mask.slice(2, 0, T).slice(3, 0, T) == 0, -std::numeric_limits<float>::infinity());
+        att = torch::softmax(att, -1);
+        auto y = torch::matmul(att, v).transpose(1, 2).contiguous().view({B, T, C});
+        return c_proj->forward(y);
+    }
+    int64_t n_embd, n_head;
+    nn::Linear c_attn{nullptr}, c_proj{nullptr};
+    torch::Tensor mask;
+};
+TORCH_MODULE(CausalSelfAttention);
+
+struct BlockImpl : nn::Module {
+    BlockImpl(int64_t C, int64_t H, int64_t T) {
+        ln_1 = register_module("ln_1", nn::LayerNorm(nn::LayerNormOptions({C})));
+        attn = register_module("attn", CausalSelfAttention(C, H, T));
+        ln_2 = register_module("ln_2", nn::LayerNorm(nn::LayerNormOptions({C})));
+        c_fc = register_module("c_fc", nn::Linear(C, 4 * C));
+        c_proj = register_module("c_proj", nn::Linear(4 * C, C));
+    }
+    torch::Tensor forward(torch::Tensor x) {
+        x = x + attn->forward(ln_1->forward(x));
+        return x + c_proj->forward(torch::gelu(c_fc->forward(ln_2->forward(x))));  // exact GELU
+    }
+    nn::LayerNorm ln_1{nullptr}, ln_2{nullptr};
+    CausalSelfAttention attn{nullptr};
+    nn::Linear c_fc{nullptr}, c_proj{nullptr};
+};
+TORCH_MODULE(Block);
+
+struct GPTImpl : nn::Module {
+    GPTImpl(int64_t V, int64_t T, int64_t L, int64_t H, int64_t C) : block_size(T) {
+        wte = register_module("wte", nn::Embedding(V, C));
+        wpe = register_module("wpe", nn::Embedding(T, C));
+        for (int64_t i = 0; i < L; ++i) h.push_back(register_module("h" + std::to_string(i), Block(C, H, T)));
+        ln_f = register_module("ln_f", nn::LayerNorm(nn::LayerNormOptions({C})));
+        torch::NoGradGuard no_grad;  // nanoGPT's initialisation
+        for (auto& p : named_parameters()) {
+            const std::string& n = p.key();
+            if (n.find("ln_") != std::string::npos) continue;
+            if (n.size() > 5 && n.substr(n.size() - 5) == ".bias") p.value().zero_();
+            else if (n.find("c_proj.weight") != std::string::npos) p.value().normal_(0.0, 0.02 / std::sqrt(2.0 * L));
+            else p.value().normal_(0.0, 0.02);
+        }
+    }
+    /// logits [B, T, V] (last_only: [B, 1, V] for the last position, as nanoGPT at inference)
+    torch::Tensor forward(const torch::Tensor& idx, bool last_only = false) {
+        const int64_t T = idx.size(1);
+        auto x = wte->forward(idx) + wpe->forward(torch::arange(T, torch::kLong));
+        for (auto& b : h) x = b->forward(x);
+        x = ln_f->forward(x);
+        if (last_only) x = x.slice(1, T - 1, T);
+        return torch::matmul(x, wte->weight.t());  // lm_head tied to wte
+    }
+    int64_t block_size;
+    nn::Embedding wte{nullptr}, wpe{nullptr};
+    std::vector<Block> h;
+    nn::LayerNorm ln_f{nullptr};
+};
+TORCH_MODULE(GPT);
+
 /// The training step every train workload times: zero_grad, forward, loss, backward, step.
 template <typename Opt>
 Workload train(nn::Sequential net, std::vector<int64_t> input_shape, std::shared_ptr<Opt> opt) {
@@ -107,6 +185,41 @@ Workload libtorch_workload(const std::string& id) {
     if (id == "W3_train") {
         auto net = cifar_cnn();
         return train(net, {64, 3, 32, 32}, std::make_shared<Adam>(net->parameters(), AdamOptions(1e-3)));
+    }
+    if (id == "W4_train" || id == "W4_gen") {
+        GPT model(65, 64, 4, 4, 128);
+        if (id == "W4_gen") {
+            model->eval();
+            return {[model]() mutable {
+                        torch::NoGradGuard no_grad;
+                        torch::Tensor idx = torch::zeros({1, 1}, torch::kLong);
+                        for (int i = 0; i < 200; ++i) {  // nanoGPT's generate: crop, last logits, sample
+                            auto cond = idx.size(1) <= 64 ? idx : idx.slice(1, idx.size(1) - 64, idx.size(1));
+                            auto logits = model->forward(cond, /*last_only=*/true).select(1, 0);
+                            auto next = torch::multinomial(torch::softmax(logits, -1), 1);
+                            idx = torch::cat({idx, next}, 1);
+                        }
+                    },
+                    200.0};
+        }
+        std::vector<torch::Tensor> decay, rest;
+        for (auto& p : model->parameters()) (p.dim() >= 2 ? decay : rest).push_back(p);
+        std::vector<torch::optim::OptimizerParamGroup> groups;
+        groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(
+                                       torch::optim::AdamWOptions(1e-3).weight_decay(0.1)));
+        groups.emplace_back(rest, std::make_unique<torch::optim::AdamWOptions>(
+                                      torch::optim::AdamWOptions(1e-3).weight_decay(0.0)));
+        auto opt = std::make_shared<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(1e-3));
+        auto x = std::make_shared<torch::Tensor>(torch::randint(0, 65, {16, 64}, torch::kLong));
+        auto y = std::make_shared<torch::Tensor>(torch::randint(0, 65, {16, 64}, torch::kLong));
+        return {[model, opt, x, y]() mutable {
+                    opt->zero_grad();
+                    auto logits = model->forward(*x);
+                    auto loss = torch::nn::functional::cross_entropy(logits.view({-1, 65}), y->view({-1}));
+                    loss.backward();
+                    opt->step();
+                },
+                16.0 * 64.0};
     }
     return {};  // W5 runs against OpenBLAS directly, not through libtorch
 }

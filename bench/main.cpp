@@ -64,7 +64,7 @@ shapes, optimizer, thread count and synthetic data, after warm-up, in alternatin
   --repeats N             timed repeats per framework and workload (default 7)
   --repeat-time S         seconds of steps in one repeat (default 0.25)
   --warmup-time S         seconds of untimed steps before timing (default 0.5)
-  --only LIST             workloads to run: W1_train,W1_infer,W2_train,W3_train,W5_sgemm
+  --only LIST             workloads to run: W1_train,W1_infer,W2_train,W3_train,W4_train,W4_gen,W5_sgemm
   --json PATH             where to write the JSON report (default bench.json)
   --openblas-coretype T   run both frameworks with OPENBLAS_CORETYPE=T (default: unset)
   --no-libtorch           TinyTorch figures only
@@ -361,7 +361,7 @@ struct Row {
 
 double target_for(const std::string& id) {
     if (id == "W1_train" || id == "W1_infer") return 1.2;
-    if (id == "W2_train" || id == "W3_train") return 1.0;
+    if (id == "W2_train" || id == "W3_train" || id == "W4_train" || id == "W4_gen") return 1.0;
     if (id == "W5_sgemm") return 0.85;
     return 0;
 }
@@ -412,7 +412,7 @@ void print_table(const std::vector<Row>& rows) {
         }
         (void)info;
     }
-    std::printf("\nUnits: samples/s for W1-W3, GFLOP/s for W5; TT/ref = TinyTorch median / reference median "
+    std::printf("\nUnits: samples/s for W1-W3, tokens/s for W4, GFLOP/s for W5; TT/ref = TinyTorch median / reference median "
                 "(> 1: TinyTorch is faster).\n");
 }
 

@@ -10,6 +10,7 @@
 #include "tinytorch/convolutions/convolutions.hpp"
 #include "tinytorch/losses/losses.hpp"
 #include "tinytorch/optimizers/optimizers.hpp"
+#include "tinytorch/transformers/transformers.hpp"
 
 namespace bench {
 
@@ -76,6 +77,31 @@ inline Workload tinytorch_workload(const std::string& id) {
     if (id == "W3_train") {
         auto net = tt_cifar_cnn();
         return tt_train(net, {64, 3, 32, 32}, std::make_shared<Adam>(net->parameters(), AdamOptions(1e-3)));
+    }
+    if (id == "W4_train" || id == "W4_gen") {
+        // nanoGPT's character-level Shakespeare model on a CPU: 4 layers, 4 heads, 128 dims,
+        // block 64, 65 characters, exact GELU, lm_head tied to the token embedding, no dropout
+        auto model = std::make_shared<tt::nn::GPT>(
+            tt::nn::GPTConfig{.vocab_size = 65, .block_size = 64, .n_layer = 4, .n_head = 4, .n_embd = 128});
+        if (id == "W4_gen") {  // 200 new tokens for one prompt, no cache: every step runs the whole context
+            tt::Tensor prompt = tt::Tensor({{0.0f}});
+            auto seed = std::make_shared<uint64_t>(0);
+            return {[model, prompt, seed] { tt::Tensor out = model->generate(prompt, 200, {.seed = ++*seed}); }, 200.0};
+        }
+        // AdamW as nanoGPT configures it: weight decay 0.1 on the 2-D weights, none on the rest
+        auto groups = tt::nn::weight_decay_groups(*model);
+        auto decay = std::make_shared<tt::optim::AdamW>(groups.decay, tt::optim::AdamWOptions(1e-3).weight_decay(0.1));
+        auto rest = std::make_shared<tt::optim::AdamW>(groups.no_decay, tt::optim::AdamWOptions(1e-3).weight_decay(0.0));
+        tt::Tensor x = tt::randint(0, 65, {16, 64}), y = tt::randint(0, 65, {16, 64});
+        return {[model, decay, rest, x, y] {
+                    decay->zero_grad();
+                    rest->zero_grad();
+                    tt::Tensor loss = model->forward(x, y).loss;
+                    loss.backward();
+                    decay->step();
+                    rest->step();
+                },
+                16.0 * 64.0};  // items: tokens per step
     }
     if (id == "W5_sgemm") {
         const int64_t n = 1024;

@@ -14,3 +14,4 @@
 #include "tinytorch/tokenization/tokenization.hpp" // 10
 #include "tinytorch/embeddings/embeddings.hpp"     // 11
 #include "tinytorch/attention/attention.hpp"       // 12
+#include "tinytorch/transformers/transformers.hpp" // 13

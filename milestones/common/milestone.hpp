@@ -316,9 +316,10 @@ inline std::string write_run_record(const std::string& out_dir, const std::strin
 }
 
 /// Writes <out_dir>/curve.svg: one panel per group of series (e.g. losses, accuracies),
-/// x = epoch. Plain SVG that any browser shows.
+/// x = epoch (or what x_label names, counted from 1). Plain SVG that any browser shows.
 inline std::string write_learning_curve(const std::string& out_dir, const std::string& title,
-                                        const std::vector<std::pair<std::string, std::vector<Series>>>& panels) {
+                                        const std::vector<std::pair<std::string, std::vector<Series>>>& panels,
+                                        const std::string& x_label = "epoch") {
     std::filesystem::create_directories(out_dir);
     std::string path = out_dir + "/curve.svg";
     const int pw = 420, ph = 280, ml = 60, mr = 20, mt = 40, mb = 45;
@@ -356,7 +357,7 @@ inline std::string write_learning_curve(const std::string& out_dir, const std::s
         for (size_t t = 0; t < n; t += std::max<size_t>(1, n / 8))  // x ticks: epochs from 1
             s << "<text x='" << X(double(t)) << "' y='" << y0 + ph + 16 << "' text-anchor='middle'>" << t + 1
               << "</text>\n";
-        s << "<text x='" << x0 + pw / 2 << "' y='" << y0 + ph + 34 << "' text-anchor='middle'>epoch</text>\n";
+        s << "<text x='" << x0 + pw / 2 << "' y='" << y0 + ph + 34 << "' text-anchor='middle'>" << x_label << "</text>\n";
         for (size_t k = 0; k < series.size(); ++k) {
             const char* c = colors[k % 6];
             s << "<polyline fill='none' stroke='" << c << "' stroke-width='2' points='";

@@ -6,6 +6,7 @@
 // shape/strides/offset — no data is copied.
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -65,6 +66,25 @@ private:
     size_t cached_ = 0;
 };
 
+/// What tensor storages hold: bytes now, the most at once since the last reset, and how many
+/// storages were created. Atomic, so kernels on several threads may allocate; updating it costs
+/// two atomic adds per tensor (a tensor is a few KB at least in any loop that matters).
+struct MemoryCounters {
+    std::atomic<int64_t> current{0}, peak{0}, allocations{0};
+    void add(int64_t bytes) {
+        const int64_t now = current.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+        allocations.fetch_add(1, std::memory_order_relaxed);
+        int64_t seen = peak.load(std::memory_order_relaxed);
+        while (now > seen && !peak.compare_exchange_weak(seen, now, std::memory_order_relaxed)) {
+        }
+    }
+    void remove(int64_t bytes) { current.fetch_sub(bytes, std::memory_order_relaxed); }
+};
+inline MemoryCounters& memory_counters() {
+    static MemoryCounters* counters = new MemoryCounters;  // never destroyed: storages may outlive statics
+    return *counters;
+}
+
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool kCacheBlocks = false;
 #elif defined(__has_feature)
@@ -94,8 +114,10 @@ public:
         if (!data_) data_ = static_cast<float*>(std::aligned_alloc(64, bytes_));
         if (!data_) throw std::bad_alloc();
         if (zero_fill) std::memset(data_, 0, bytes_);
+        detail::memory_counters().add(static_cast<int64_t>(bytes_));
     }
     ~Storage() {
+        detail::memory_counters().remove(static_cast<int64_t>(bytes_));
         if (detail::kCacheBlocks && bytes_ >= detail::BlockCache::kMinBytes &&
             detail::BlockCache::instance().give(data_, bytes_))
             return;
@@ -114,5 +136,20 @@ private:
     size_t size_ = 0;
     size_t bytes_ = 0;  // allocated: size_ floats rounded up to whole cache lines
 };
+
+/// Bytes that tensor storages hold right now (the allocated sizes, rounded up to 64 bytes; blocks
+/// kept for reuse after their tensor died do not count). Measures a model's memory for real:
+///   reset_peak_memory_stats(); auto before = memory_allocated();
+///   Tensor y = model(x);  // activations kept for backward are still alive here
+///   int64_t forward_bytes = max_memory_allocated() - before;
+inline int64_t memory_allocated() { return detail::memory_counters().current.load(std::memory_order_relaxed); }
+/// The largest memory_allocated() seen since the program started or reset_peak_memory_stats().
+inline int64_t max_memory_allocated() { return detail::memory_counters().peak.load(std::memory_order_relaxed); }
+/// How many storages have been created so far (each tensor that is not a view makes one).
+inline int64_t storage_allocations() { return detail::memory_counters().allocations.load(std::memory_order_relaxed); }
+/// Start a new peak: max_memory_allocated() becomes memory_allocated().
+inline void reset_peak_memory_stats() {
+    detail::memory_counters().peak.store(memory_allocated(), std::memory_order_relaxed);
+}
 
 }  // namespace tinytorch

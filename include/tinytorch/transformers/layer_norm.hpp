@@ -125,12 +125,12 @@ namespace autograd {
 inline std::vector<Tensor> layer_norm_backward(const Node& node, const Tensor& grad_output) {
     const Tensor &input = node.inputs[0], &weight = node.inputs[1];
     const Tensor &mean = node.saved[0], &rstd = node.saved[1];
-    const int64_t D = node.ints[0], R = mean.numel();
     const bool need_x = needs_grad(node, 0), need_w = needs_grad(node, 1), need_b = needs_grad(node, 2);
     Tensor grad_input = need_x ? tinytorch::detail::empty_uninitialized(input.shape()) : Tensor();  // fully written
     Tensor grad_weight = need_w ? zeros(weight.shape()) : Tensor();
     Tensor grad_bias = need_b ? zeros(node.inputs[2].shape()) : Tensor();
     // BEGIN SOLUTION: layer_norm_backward (§1)
+    const int64_t D = node.ints[0], R = mean.numel();  // row length, rows
     using Row = Eigen::Map<const Eigen::ArrayXf>;
     using OutRow = Eigen::Map<Eigen::ArrayXf>;
     const Tensor x = input.detach().contiguous(), g = grad_output.contiguous();
