@@ -3,6 +3,8 @@
 // disk, a round trip into the float architecture gives the same bits, damaged or mismatched files
 // are refused with the model left as it was.
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "support/catch.hpp"
 #include "support/temp_dir.hpp"
@@ -125,16 +127,20 @@ TEST_CASE("save_safetensors_raw writes any dtype as given and refuses inconsiste
     t.emplace_back("w", train::RawTensor{"I8", {2, 2}, {0x01, 0xFF, 0x80, 0x7F}});
     t.emplace_back("z", train::RawTensor{"U8", {1}, {200}});
     train::save_safetensors_raw(dir.file("raw.safetensors"), t, {{"k", "v"}});
-    train::Metadata meta;
-    const train::RawTensors back = train::load_safetensors_raw(dir.file("raw.safetensors"), &meta);
-    REQUIRE(back.size() == 2);
-    CHECK(back[0].first == "w");
-    CHECK(back[0].second.dtype == "I8");
-    CHECK(back[0].second.bytes == std::vector<uint8_t>{0x01, 0xFF, 0x80, 0x7F});
-    CHECK(back[1].second.dtype == "U8");
-    CHECK(meta.at("k") == "v");
-    // 8 + header (a multiple of 8) + 5 data bytes
-    CHECK((std::filesystem::file_size(dir.file("raw.safetensors")) - 8 - 5) % 8 == 0);
+    // the file, byte by byte: 8-byte little-endian header length, the JSON header padded with
+    // spaces to a multiple of 8, then the 5 data bytes in order
+    std::ifstream in(dir.file("raw.safetensors"), std::ios::binary);
+    const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string json = "{\"__metadata__\":{\"k\":\"v\"},\"w\":{\"dtype\":\"I8\",\"shape\":[2,2],\"data_offsets\":[0,4]},"
+                             "\"z\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[4,5]}}";
+    const size_t padded = (json.size() + 7) / 8 * 8;
+    REQUIRE(file.size() == 8 + padded + 5);
+    uint64_t n = 0;
+    for (int b = 7; b >= 0; --b) n = (n << 8) | static_cast<unsigned char>(file[b]);
+    CHECK(n == padded);
+    CHECK(file.substr(8, json.size()) == json);
+    CHECK(file.substr(8 + json.size(), padded - json.size()) == std::string(padded - json.size(), ' '));
+    CHECK(file.substr(8 + padded) == std::string("\x01\xFF\x80\x7F\xC8", 5));
     train::RawTensors bad{{"w", train::RawTensor{"I8", {2, 2}, {1, 2, 3}}}};
     CHECK_THROWS_WITH(train::save_safetensors_raw(dir.file("bad.safetensors"), bad), Catch::Contains("has 3 bytes"));
     bad = {{"w", train::RawTensor{"Q4", {1}, {1}}}};

@@ -45,7 +45,7 @@ TEST_CASE("choose_qparams widens a range that excludes 0 and takes the scale fro
     CHECK(z.zero_point == 0);
 }
 
-TEST_CASE("choose_qparams symmetric: int8 [-127, 127] around 0, uint8 around 128", "[15_quantization]") {
+TEST_CASE("choose_qparams symmetric: int8 from -127 to 127 around 0, uint8 around 128", "[15_quantization]") {
     const QParams p = choose_qparams(-0.5f, 2.54f, kQInt8, true);
     CHECK(p.scale == Approx(2.54 / 127.0).epsilon(1e-6));
     CHECK(p.zero_point == 0);
@@ -126,7 +126,8 @@ TEST_CASE("quantize then dequantize is within half a step of the input", "[15_qu
 }
 
 TEST_CASE("quantize refuses NaN, bad scales, zero-points outside the range and mismatched channels",
-          "[15_quantization][provided]") {
+          "[15_quantization]") {
+    CHECK(quantize_per_tensor(judge::tensor({2.0f}, {1}), 0.5, 0, kQUInt8).value(0) == 4);  // and works otherwise
     const Tensor x = judge::tensor({1.0f, std::nanf(""), 2.0f}, {3});
     CHECK_THROWS_AS(quantize_per_tensor(x, 0.1, 0, kQUInt8), ValueError);
     CHECK_THROWS_WITH(quantize_per_tensor(x, 0.1, 0, kQUInt8), Catch::Contains("NaN at position 1"));

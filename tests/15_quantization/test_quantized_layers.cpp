@@ -230,12 +230,12 @@ TEST_CASE("QuantizedConv2d stays close to the float convolution on random data",
 }
 
 TEST_CASE("QuantizedConv2d refuses a wrong input", "[15_quantization][provided]") {
-    nn::Conv2d conv(nn::Conv2dOptions(3, 4, 3));
+    const nn::Conv2dOptions options(3, 4, 3);
     const QuantizedTensor w(std::vector<uint8_t>(4 * 3 * 9, 1), {4, 3, 3, 3}, kQInt8, kPerTensorSymmetric, {0.1f}, {0});
-    nn::QuantizedConv2d q(w, Tensor(), conv.options());
+    nn::QuantizedConv2d q(w, Tensor(), options);
     CHECK_THROWS_AS(q(judge::tensor(std::vector<float>(2 * 5 * 5 * 2, 0.0f), {2, 2, 5, 5})), ShapeError);
     CHECK_THROWS_AS(nn::QuantizedConv2d(w, Tensor(), nn::Conv2dOptions(3, 4, 2)), ShapeError);
-    CHECK_THROWS_WITH(nn::QuantizedConv2d(w, Tensor(), conv.options(),
+    CHECK_THROWS_WITH(nn::QuantizedConv2d(w, Tensor(), options,
                                           nn::QuantizedOptions().input(InputQuantization::DynamicPerRow)),
                       Catch::Contains("per-row input quantization is not supported"));
 }

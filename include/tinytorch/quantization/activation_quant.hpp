@@ -144,8 +144,8 @@ inline bool quantize_bytes(const float* x, int64_t n, float scale, int32_t zero_
 /// ValueError when a dynamic range is not finite (NaN or inf in the input).
 inline void quantize_activations(const float* x, int64_t M, int64_t K, int64_t ldx, InputQuantization mode,
                                  QParams fixed, uint8_t* out, int64_t ldo, float* row_scale, int32_t* row_zero_point) {
-    const QRange r = qrange(kQUInt8);
-    auto nonfinite = [&](int64_t row) {
+    [[maybe_unused]] const QRange r = qrange(kQUInt8);  // (the stubbed release keeps these unused)
+    [[maybe_unused]] auto nonfinite = [&](int64_t row) {
         return ValueError(fmt("quantize_activations: the input holds NaN or inf", row >= 0 ? fmt(" in row ", row) : "",
                               "; hint: a quantized layer needs finite inputs — check the layer before it"));
     };

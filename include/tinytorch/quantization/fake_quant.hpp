@@ -35,15 +35,15 @@ inline Tensor fake_quantize_impl(const Tensor& x, const std::vector<float>& scal
     const Tensor c = x.detach().contiguous();
     Tensor out = empty(c.shape());
     if (mask) *mask = empty(c.shape());
-    int64_t inner = c.numel(), channels = 1;
+    [[maybe_unused]] int64_t inner = c.numel(), channels = 1;
     if (axis >= 0) {
         channels = c.size(axis);
         inner = 1;
         for (int64_t d = axis + 1; d < c.dim(); ++d) inner *= c.size(d);
     }
-    const float* p = c.data_ptr();
-    float* o = out.data_ptr();
-    float* m = mask ? mask->data_ptr() : nullptr;
+    [[maybe_unused]] const float* p = c.data_ptr();
+    [[maybe_unused]] float* o = out.data_ptr();
+    [[maybe_unused]] float* m = mask ? mask->data_ptr() : nullptr;
     // BEGIN SOLUTION: fake_quantize (§7)
     for (int64_t i = 0, n = c.numel(); i < n; ++i) {
         const int64_t k = axis >= 0 ? (i / inner) % channels : 0;

@@ -351,8 +351,8 @@ inline float PercentileObserver::quantile(size_t c, double q) const {
     const std::vector<double>& h = hist_[c];
     double total = 0;
     for (double v : h) total += v;
-    const double target = q * total, width = (static_cast<double>(hi_[c]) - lo_[c]) / bins_;
-    double seen = 0;
+    [[maybe_unused]] const double target = q * total, width = (static_cast<double>(hi_[c]) - lo_[c]) / bins_;
+    [[maybe_unused]] double seen = 0;
     // BEGIN SOLUTION: PercentileObserver::quantile (§3)
     for (int64_t b = 0; b < bins_; ++b) {
         if (h[b] > 0 && seen + h[b] >= target) {  // the target falls in bin b: interpolate inside it

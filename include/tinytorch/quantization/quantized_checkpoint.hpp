@@ -48,8 +48,8 @@ inline train::RawTensor raw_bytes(const char* dtype, std::vector<uint8_t> bytes,
 /// The entries of one quantized layer at `path` (see the table above).
 inline void quantized_entries(const std::string& path, const nn::QuantizedModule& q, train::RawTensors& out,
                               train::Metadata& meta) {
-    const QuantizedTensor& w = q.qweight();
-    const int64_t channels = static_cast<int64_t>(w.scales().size());
+    [[maybe_unused]] const QuantizedTensor& w = q.qweight();
+    [[maybe_unused]] const int64_t channels = static_cast<int64_t>(w.scales().size());
     // BEGIN SOLUTION: quantization::save entries (§9)
     out.emplace_back(path + ".weight", raw_bytes("I8", std::vector<uint8_t>(w.bytes(), w.bytes() + w.nbytes()), w.shape()));
     out.emplace_back(path + ".weight_scale", raw_f32(w.scales(), {channels}));

@@ -104,12 +104,12 @@ inline Tensor QuantizedLinear::forward(const Tensor& x) {
     Tensor y = tinytorch::detail::empty_uninitialized(out_shape);
     if (M == 0) return y;
     const auto packs = packed();
-    const quantization::PackedWeights& w = packs->front();
+    [[maybe_unused]] const quantization::PackedWeights& w = packs->front();
     detail::QuantizedScratch& s = detail::QuantizedScratch::get();
     s.reserve(M, M * K, M * N);
-    const float* px = input.data_ptr();
-    const float* pb = bias.defined() ? bias.data_ptr() : nullptr;
-    float* py = y.data_ptr();
+    [[maybe_unused]] const float* px = input.data_ptr();
+    [[maybe_unused]] const float* pb = bias.defined() ? bias.data_ptr() : nullptr;
+    [[maybe_unused]] float* py = y.data_ptr();
     // BEGIN SOLUTION: QuantizedLinear::forward (§5)
     // 1. the input as uint8 rows, with each row's scale and zero-point
     quantization::quantize_activations(px, M, K, K, options_.input(), options_.input_qparams(), s.input.data(), K,
