@@ -85,6 +85,7 @@ TrainLog train_gpt(nn::GPT& model, const Recipe& r, NextBatch next_batch, Estima
         eval_seconds += milestone::seconds_since(t0);
         e.seconds = milestone::seconds_since(start);
         log.evals.push_back(e);
+        if (std::isnan(e.train_loss) && std::isnan(e.val_loss)) return;  // a task without loss estimates
         std::fprintf(stderr, "\n  iter %5lld  train loss %.4f  val loss %.4f  (%.0f s)\n", static_cast<long long>(it),
                      e.train_loss, e.val_loss, e.seconds);
     };
@@ -152,8 +153,13 @@ static TaskResult run_reversal(const milestone::Flags& flags) {
     };
     const auto test = draw(n_test), train_set = draw(n_train);
     const int64_t T = 2 * L;  // inputs: prompt (L + 1) and the first L − 1 answer tokens
-    Recipe r{.iters = flags.quick ? 200 : 1500, .batch = 64, .lr = 3e-3, .min_lr = 3e-4, .warmup = 50,
-             .weight_decay = 0.0, .beta2 = 0.99, .clip = 1.0, .eval_interval = 0, .eval_iters = 0};
+    // measured: 400 iterations (seed 1) and 600 (seeds 2, 3 and the default 42) all gave 100%;
+    // 600 leave a margin, and the time budget keeps the whole run within 60 s on a busy machine
+    // (the cosine follows the clock)
+    Recipe r{.iters = flags.quick ? 200 : 600, .batch = 64, .lr = 3e-3, .min_lr = 3e-4, .warmup = 50,
+             .weight_decay = 0.0, .beta2 = 0.99, .clip = 1.0, .time_budget = flags.quick ? 0.0 : 45.0,
+             .eval_interval = 0, .eval_iters = 0};
+    r.time_budget = flags.has("time-budget") ? std::stod(flags.get("time-budget", "")) : r.time_budget;
     if (flags.has("iters")) r.iters = std::stoll(flags.get("iters", ""));
     if (flags.epochs > 0) r.iters = flags.epochs * n_train / r.batch;
     manual_seed(flags.seed);
