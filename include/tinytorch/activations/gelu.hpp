@@ -73,7 +73,7 @@ private:
 class GELU {
 public:
     explicit GELU(std::string approximate = "none") : approximate_(std::move(approximate)) {
-        detail::gelu_mode(approximate_, "GELU");  // a typo fails here, not at the first forward
+        tinytorch::detail::gelu_mode(approximate_, "GELU");  // a typo fails here, not at the first forward
     }
     explicit GELU(const GELUOptions& options) : GELU(options.approximate()) {}
     Tensor forward(const Tensor& x) const { return gelu(x, approximate_); }
