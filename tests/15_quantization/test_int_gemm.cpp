@@ -112,7 +112,7 @@ TEST_CASE("the fast kernels honour row strides and the parallel split", "[15_qua
     set_num_threads(threads_before);
 }
 
-TEST_CASE("packed weights keep their row sums; a depth beyond int32 is refused", "[15_quantization][provided]") {
+TEST_CASE("packed weights keep their row sums, a depth beyond int32 is refused", "[15_quantization][provided]") {
     const std::vector<int8_t> B{1, -2, 3, -128, 127, 0};
     for (GemmIsa isa : compiled_isas()) {
         const PackedWeights p = pack_weights(B.data(), 2, 3, 3, isa);
