@@ -138,7 +138,7 @@ struct TaskResult {
 static TaskResult run_reversal(const milestone::Flags& flags) {
     TaskResult res{.name = "A · sequence reversal", .key = "reversal", .metric_name = "held-out exact-sequence accuracy"};
     const auto start = milestone::Clock::now();
-    const int64_t L = std::stoll(flags.get("length", "8")), V = 11, SEP = 10;
+    const int64_t L = flags.get_int("length", 8, 1, 64), V = 11, SEP = 10;
     const int64_t n_train = flags.quick ? 4000 : 20000, n_test = flags.quick ? 200 : 1000;
     Generator gen(flags.seed);
     std::set<std::vector<int>> seen;
@@ -159,8 +159,8 @@ static TaskResult run_reversal(const milestone::Flags& flags) {
     Recipe r{.iters = flags.quick ? 200 : 600, .batch = 64, .lr = 3e-3, .min_lr = 3e-4, .warmup = 50,
              .weight_decay = 0.0, .beta2 = 0.99, .clip = 1.0, .time_budget = flags.quick ? 0.0 : 45.0,
              .eval_interval = 0, .eval_iters = 0};
-    r.time_budget = flags.has("time-budget") ? std::stod(flags.get("time-budget", "")) : r.time_budget;
-    if (flags.has("iters")) r.iters = std::stoll(flags.get("iters", ""));
+    r.time_budget = flags.get_double("time-budget", r.time_budget, 0.0, 86400.0);
+    r.iters = flags.get_int("iters", r.iters, 1, 100000000);
     if (flags.epochs > 0) r.iters = flags.epochs * n_train / r.batch;
     manual_seed(flags.seed);
     nn::GPT model(nn::GPTConfig{.vocab_size = V, .block_size = T, .n_layer = 2, .n_head = 4,
@@ -389,30 +389,33 @@ static LMSettings lm_settings(const std::string& task, const milestone::Flags& f
                           .beta2 = 0.99, .clip = 1.0, .time_budget = 780, .eval_interval = 500, .eval_iters = 20};
     }
     if (flags.quick && task == "shakespeare") s.recipe.iters = 100, s.recipe.eval_interval = 50;
-    auto i64 = [&](const char* k, int64_t v) { return flags.has(k) ? std::stoll(flags.get(k, "")) : v; };
-    auto f64 = [&](const char* k, double v) { return flags.has(k) ? std::stod(flags.get(k, "")) : v; };
+    // each flag in a range that can mean something; anything else is a ValueError naming the flag
+    auto i64 = [&](const char* k, int64_t v, int64_t lo = 1, int64_t hi = 100000000) { return flags.get_int(k, v, lo, hi); };
+    auto f64 = [&](const char* k, double v, double lo = 0.0, double hi = 1e9) { return flags.get_double(k, v, lo, hi); };
     s.recipe.iters = i64("iters", s.recipe.iters);
     s.recipe.batch = i64("batch", s.recipe.batch);
-    s.recipe.lr = f64("lr", s.recipe.lr);
-    s.recipe.min_lr = f64("min-lr", s.recipe.min_lr);
-    s.recipe.warmup = i64("warmup", s.recipe.warmup);
-    s.recipe.weight_decay = f64("weight-decay", s.recipe.weight_decay);
-    s.recipe.time_budget = f64("time-budget", s.recipe.time_budget);
-    s.recipe.eval_interval = i64("eval-interval", s.recipe.eval_interval);
+    s.recipe.lr = f64("lr", s.recipe.lr, 0.0, 10.0);
+    s.recipe.min_lr = f64("min-lr", s.recipe.min_lr, 0.0, 10.0);
+    s.recipe.warmup = i64("warmup", s.recipe.warmup, 0);
+    s.recipe.weight_decay = f64("weight-decay", s.recipe.weight_decay, 0.0, 10.0);
+    s.recipe.time_budget = f64("time-budget", s.recipe.time_budget, 0.0, 86400.0);  // 0: none
+    s.recipe.eval_interval = i64("eval-interval", s.recipe.eval_interval, 0);  // 0: only at the end
     s.recipe.eval_iters = i64("eval-iters", s.recipe.eval_iters);
     s.config.block_size = i64("block", s.config.block_size);
     s.config.n_layer = i64("layers", s.config.n_layer);
     s.config.n_head = i64("heads", s.config.n_head);
     s.config.n_embd = i64("embd", s.config.n_embd);
-    s.config.dropout = f64("dropout", s.config.dropout);
+    s.config.dropout = f64("dropout", s.config.dropout, 0.0, 0.99);
     const std::string pos = flags.get("position", "learned");
+    if (pos != "learned" && pos != "rope" && pos != "sinusoidal")
+        throw ValueError(fmt("--position must be learned, sinusoidal or rope, got '", pos, "'; hint: --position rope"));
     s.config.position = pos == "rope" ? nn::PositionalEncoding::rope
                         : pos == "sinusoidal" ? nn::PositionalEncoding::sinusoidal : nn::PositionalEncoding::learned;
     s.tokenizer = flags.get("tokenizer", "char");
-    s.bpe_vocab = i64("bpe-vocab", s.bpe_vocab);
-    s.sample_len = i64("sample-len", s.sample_len);
-    s.temperature = f64("temperature", s.temperature);
-    s.top_k = i64("top-k", s.top_k);
+    s.bpe_vocab = i64("bpe-vocab", s.bpe_vocab, 256, 65536);
+    s.sample_len = i64("sample-len", s.sample_len, 0);
+    s.temperature = f64("temperature", s.temperature, 0.0, 100.0);
+    s.top_k = i64("top-k", s.top_k, 0);  // 0: off
     return s;
 }
 

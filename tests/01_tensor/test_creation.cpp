@@ -4,6 +4,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/tensor/tensor.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 using Floats = std::vector<float>;
@@ -224,9 +225,9 @@ TEST_CASE("the same seed gives the same randn numbers", "[01_tensor]") {
     Tensor a = randn({4, 5});
     manual_seed(1234);
     Tensor b = randn({4, 5});
-    CHECK(equal(a, b));
+    CHECK(judge::equal(a, b));
     Tensor c = randn({4, 5});  // the generator moved on
-    CHECK_FALSE(equal(a, c));
+    CHECK_FALSE(judge::equal(a, c));
 }
 
 TEST_CASE("different seeds give different randn numbers", "[01_tensor]") {
@@ -234,7 +235,7 @@ TEST_CASE("different seeds give different randn numbers", "[01_tensor]") {
     Tensor a = randn({100});
     manual_seed(2);
     Tensor b = randn({100});
-    CHECK_FALSE(equal(a, b));
+    CHECK_FALSE(judge::equal(a, b));
     int same = 0;
     for (size_t i = 0; i < 100; ++i) same += a.to_vector()[i] == b.to_vector()[i];
     CHECK(same == 0);
@@ -288,7 +289,7 @@ TEST_CASE("uniform gives samples between low and high", "[01_tensor]") {
     }
     CHECK(std::fabs(s / v.size() - 0.5) < 0.05);
     manual_seed(4);
-    CHECK(equal(uniform({20000}, -2.f, 3.f), Tensor(v, {20000})));
+    CHECK(judge::equal(uniform({20000}, -2.f, 3.f), Tensor(v, {20000})));
 }
 
 TEST_CASE("randint draws whole numbers from low up to high exclusive", "[01_tensor]") {
@@ -302,7 +303,7 @@ TEST_CASE("randint draws whole numbers from low up to high exclusive", "[01_tens
     }
     CHECK(seen == std::set<float>{3, 4, 5, 6, 7});
     manual_seed(5);
-    CHECK(equal(randint(3, 8, {2000}), t));
+    CHECK(judge::equal(randint(3, 8, {2000}), t));
     CHECK(randint(-2, -1, {4}).to_vector() == Floats(4, -2.f));
 }
 
@@ -312,11 +313,11 @@ TEST_CASE("an explicit Generator is independent of the default one", "[01_tensor
     Tensor a = randn({6}, g1);
     Tensor noise = randn({6});  // draws from the default generator only
     Tensor b = randn({6}, g2);
-    CHECK(equal(a, b));
-    CHECK_FALSE(equal(a, noise));
-    CHECK(equal(rand({3}, g1), rand({3}, g2)));
-    CHECK(equal(uniform({3}, 1.f, 2.f, g1), uniform({3}, 1.f, 2.f, g2)));
-    CHECK(equal(randint(0, 100, {3}, g1), randint(0, 100, {3}, g2)));
+    CHECK(judge::equal(a, b));
+    CHECK_FALSE(judge::equal(a, noise));
+    CHECK(judge::equal(rand({3}, g1), rand({3}, g2)));
+    CHECK(judge::equal(uniform({3}, 1.f, 2.f, g1), uniform({3}, 1.f, 2.f, g2)));
+    CHECK(judge::equal(randint(0, 100, {3}, g1), randint(0, 100, {3}, g2)));
 }
 
 TEST_CASE("a saved Generator state resumes the exact same stream", "[01_tensor][provided]") {

@@ -7,6 +7,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/tensor/tensor.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 using Floats = std::vector<float>;
@@ -67,10 +68,10 @@ TEST_CASE("comparisons and logical ops give Bool masks", "[01_tensor]") {
     CHECK(a.logical_xor(c).to_vector() == Floats{0, 1, 1, 0});
     CHECK(a.logical_not().to_vector() == Floats{0, 0, 1, 1});
     CHECK(logical_not(a).dtype() == kBool);
-    CHECK(equal(~a, a.logical_not()));
-    CHECK(equal(a & c, a.logical_and(c)));
-    CHECK(equal(a | c, a.logical_or(c)));
-    CHECK(equal(a ^ c, a.logical_xor(c)));
+    CHECK(judge::equal(~a, a.logical_not()));
+    CHECK(judge::equal(a & c, a.logical_and(c)));
+    CHECK(judge::equal(a | c, a.logical_or(c)));
+    CHECK(judge::equal(a ^ c, a.logical_xor(c)));
     CHECK((a & c).dtype() == kBool);
     Tensor n({2.f, 0.f});  // logical ops read any tensor: non-zero is true
     CHECK(n.logical_not().to_vector() == Floats{0, 1});

@@ -4,6 +4,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/tensor/tensor.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 using Floats = std::vector<float>;
@@ -14,14 +15,14 @@ TEST_CASE("add sub mul and div work element by element", "[01_tensor]") {
     CHECK(a.sub(b).to_vector() == Floats{-3, 7, 2.5f});
     CHECK(a.mul(b).to_vector() == Floats{4, -10, 1.5f});
     CHECK(a.div(b).to_vector() == Floats{0.25f, -0.4f, 6});
-    CHECK(equal(a + b, a.add(b)));
-    CHECK(equal(a - b, a.sub(b)));
-    CHECK(equal(a * b, a.mul(b)));
-    CHECK(equal(a / b, a.div(b)));
-    CHECK(equal(add(a, b), a + b));
-    CHECK(equal(sub(a, b), a - b));
-    CHECK(equal(mul(a, b), a * b));
-    CHECK(equal(div(a, b), a / b));
+    CHECK(judge::equal(a + b, a.add(b)));
+    CHECK(judge::equal(a - b, a.sub(b)));
+    CHECK(judge::equal(a * b, a.mul(b)));
+    CHECK(judge::equal(a / b, a.div(b)));
+    CHECK(judge::equal(add(a, b), a + b));
+    CHECK(judge::equal(sub(a, b), a - b));
+    CHECK(judge::equal(mul(a, b), a * b));
+    CHECK(judge::equal(div(a, b), a / b));
 }
 
 TEST_CASE("scalar operands work on either side", "[01_tensor]") {
@@ -60,7 +61,7 @@ TEST_CASE("broadcasting 2x1x3 with 4x3 gives 2x4x3", "[01_tensor]") {
         for (int64_t j = 0; j < 4; ++j)
             for (int64_t k = 0; k < 3; ++k)
                 CHECK(c.at({i, j, k}) == float(3 * i + k) + float(10 * (3 * j + k)));
-    CHECK(equal(b + a, c));  // symmetric
+    CHECK(judge::equal(b + a, c));  // symmetric
     Tensor d = a * b;
     CHECK(d.at({1, 2, 1}) == 4.f * 70.f);
 }
@@ -72,7 +73,7 @@ TEST_CASE("a column plus a row gives their outer sum", "[01_tensor]") {
     CHECK(s.shape() == Shape{3, 2});
     CHECK(s.to_vector() == Floats{11, 21, 12, 22, 13, 23});
     Tensor v = Tensor({10.f, 20.f});  // 1-D broadcasts as a row
-    CHECK(equal(col + v, s));
+    CHECK(judge::equal(col + v, s));
     CHECK((col - v).to_vector() == Floats{-9, -19, -8, -18, -7, -17});
 }
 
@@ -117,23 +118,23 @@ TEST_CASE("big element-wise ops agree with a plain loop", "[01_tensor]") {
 
 TEST_CASE("unary math functions match the standard library", "[01_tensor]") {
     Tensor x({0.5f, 1.f, 2.f, 4.f});
-    CHECK(allclose(x.exp(), Tensor({std::exp(0.5f), std::exp(1.f), std::exp(2.f), std::exp(4.f)})));
-    CHECK(allclose(x.log(), Tensor({std::log(0.5f), 0.f, std::log(2.f), std::log(4.f)})));
+    CHECK(judge::allclose(x.exp(), Tensor({std::exp(0.5f), std::exp(1.f), std::exp(2.f), std::exp(4.f)})));
+    CHECK(judge::allclose(x.log(), Tensor({std::log(0.5f), 0.f, std::log(2.f), std::log(4.f)})));
     CHECK(x.sqrt().to_vector() == Floats{std::sqrt(0.5f), 1, std::sqrt(2.f), 2});
     CHECK(x.pow(2.f).to_vector() == Floats{0.25f, 1, 4, 16});
-    CHECK(allclose(x.pow(0.5f), x.sqrt()));
+    CHECK(judge::allclose(x.pow(0.5f), x.sqrt()));
     CHECK(x.pow(-1.f).to_vector() == Floats{2, 1, 0.5f, 0.25f});
-    CHECK(allclose(x.pow(3.f), Tensor({0.125f, 1.f, 8.f, 64.f})));
+    CHECK(judge::allclose(x.pow(3.f), Tensor({0.125f, 1.f, 8.f, 64.f})));
     CHECK(x.pow(0.f).to_vector() == Floats(4, 1.f));
     Tensor y({-2.f, 0.f, 3.5f});
     CHECK(y.neg().to_vector() == Floats{2, 0, -3.5f});
     CHECK(y.abs().to_vector() == Floats{2, 0, 3.5f});
-    CHECK(equal(exp(x), x.exp()));
-    CHECK(equal(log(x), x.log()));
-    CHECK(equal(sqrt(x), x.sqrt()));
-    CHECK(equal(pow(x, 3.f), x.pow(3.f)));
-    CHECK(equal(abs(y), y.abs()));
-    CHECK(equal(neg(y), y.neg()));
+    CHECK(judge::equal(exp(x), x.exp()));
+    CHECK(judge::equal(log(x), x.log()));
+    CHECK(judge::equal(sqrt(x), x.sqrt()));
+    CHECK(judge::equal(pow(x, 3.f), x.pow(3.f)));
+    CHECK(judge::equal(abs(y), y.abs()));
+    CHECK(judge::equal(neg(y), y.neg()));
 }
 
 TEST_CASE("log and sqrt follow IEEE rules outside their domain", "[01_tensor]") {
@@ -158,11 +159,11 @@ TEST_CASE("clamp limits values to a range and either bound may be absent", "[01_
     CHECK(x.clamp(-1.f, 1.f).to_vector() == Floats{-1, -0.5f, 0, 1, 1});
     CHECK(x.clamp(0.f, std::nullopt).to_vector() == Floats{0, 0, 0, 2, 9});
     CHECK(x.clamp(std::nullopt, 0.f).to_vector() == Floats{-3, -0.5f, 0, 0, 0});
-    CHECK(equal(x.clamp_min(0.f), x.clamp(0.f, std::nullopt)));
-    CHECK(equal(x.clamp_max(0.f), x.clamp(std::nullopt, 0.f)));
-    CHECK(equal(x.clamp(std::nullopt, std::nullopt), x));
+    CHECK(judge::equal(x.clamp_min(0.f), x.clamp(0.f, std::nullopt)));
+    CHECK(judge::equal(x.clamp_max(0.f), x.clamp(std::nullopt, 0.f)));
+    CHECK(judge::equal(x.clamp(std::nullopt, std::nullopt), x));
     CHECK(x.clamp(2.f, 2.f).to_vector() == Floats(5, 2.f));
-    CHECK(equal(clamp(x, -1.f, 1.f), x.clamp(-1.f, 1.f)));
+    CHECK(judge::equal(clamp(x, -1.f, 1.f), x.clamp(-1.f, 1.f)));
 }
 
 TEST_CASE("maximum and minimum broadcast like arithmetic", "[01_tensor]") {
@@ -170,8 +171,8 @@ TEST_CASE("maximum and minimum broadcast like arithmetic", "[01_tensor]") {
     Tensor b({0.f, 3.f});
     CHECK(a.maximum(b).to_vector() == Floats{1, 5, 0, 3});
     CHECK(a.minimum(b).to_vector() == Floats{0, 3, -2, 0});
-    CHECK(equal(maximum(a, b), a.maximum(b)));
-    CHECK(equal(minimum(b, a), a.minimum(b)));
+    CHECK(judge::equal(maximum(a, b), a.maximum(b)));
+    CHECK(judge::equal(minimum(b, a), a.minimum(b)));
 }
 
 TEST_CASE("masked_fill writes the value where the Bool mask is true", "[01_tensor]") {
@@ -216,14 +217,14 @@ TEST_CASE("comparisons give Bool tensors holding one where true and zero where f
     CHECK(a.le(2.f).to_vector() == Floats{1, 1, 0});
     CHECK(a.gt(2.f).to_vector() == Floats{0, 0, 1});
     CHECK(a.ge(2.f).to_vector() == Floats{0, 1, 1});
-    CHECK(equal(a < b, a.lt(b)));
-    CHECK(equal(a <= b, a.le(b)));
-    CHECK(equal(a > b, a.gt(b)));
-    CHECK(equal(a >= b, a.ge(b)));
-    CHECK(equal(a < 2.f, a.lt(2.f)));
-    CHECK(equal(a <= 2.f, a.le(2.f)));
-    CHECK(equal(a > 2.f, a.gt(2.f)));
-    CHECK(equal(a >= 2.f, a.ge(2.f)));
+    CHECK(judge::equal(a < b, a.lt(b)));
+    CHECK(judge::equal(a <= b, a.le(b)));
+    CHECK(judge::equal(a > b, a.gt(b)));
+    CHECK(judge::equal(a >= b, a.ge(b)));
+    CHECK(judge::equal(a < 2.f, a.lt(2.f)));
+    CHECK(judge::equal(a <= 2.f, a.le(2.f)));
+    CHECK(judge::equal(a > 2.f, a.gt(2.f)));
+    CHECK(judge::equal(a >= 2.f, a.ge(2.f)));
     Tensor col(Floats{2.f, 3.f}, {2, 1});  // comparisons broadcast too
     CHECK(a.eq(col).to_vector() == Floats{0, 1, 0, 0, 0, 1});
 }

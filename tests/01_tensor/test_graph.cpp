@@ -5,6 +5,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/tensor/tensor.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 using Floats = std::vector<float>;
@@ -91,7 +92,7 @@ TEST_CASE("exp and sqrt save their output detached so a node never owns its own 
         CHECK_FALSE(node.saved[0].is_same(out));
         CHECK(node.saved[0].grad_fn() == nullptr);
         CHECK_FALSE(node.saved[0].requires_grad());
-        CHECK(equal(node.saved[0], out));
+        CHECK(judge::equal(node.saved[0], out));
     }
 }
 
@@ -112,7 +113,7 @@ TEST_CASE("masked_fill and where record their masks as saved tensors", "[01_tens
     Tensor m = x.masked_fill(mask, -5.f);
     CHECK(m.grad_fn()->name == "masked_fill");
     CHECK(m.grad_fn()->inputs.size() == 1);
-    CHECK(equal(m.grad_fn()->saved[0], mask));
+    CHECK(judge::equal(m.grad_fn()->saved[0], mask));
     CHECK(m.grad_fn()->scalars == std::vector<double>{-5.0});
     Tensor b = zeros({3});
     Tensor w = where(mask, x, b);
@@ -120,7 +121,7 @@ TEST_CASE("masked_fill and where record their masks as saved tensors", "[01_tens
     REQUIRE(w.grad_fn()->inputs.size() == 2);
     CHECK(w.grad_fn()->inputs[0].is_same(x));
     CHECK(w.grad_fn()->inputs[1].is_same(b));
-    CHECK(equal(w.grad_fn()->saved[0], mask));
+    CHECK(judge::equal(w.grad_fn()->saved[0], mask));
     CHECK(op_name(where(mask, b, b)) == "none");
 }
 
@@ -191,7 +192,7 @@ TEST_CASE("index_select records the indices and the dim", "[01_tensor]") {
     Tensor y = x.index_select(0, idx);
     CHECK(y.grad_fn()->name == "index_select");
     CHECK(y.grad_fn()->ints == std::vector<int64_t>{0});
-    CHECK(equal(y.grad_fn()->saved[0], idx));
+    CHECK(judge::equal(y.grad_fn()->saved[0], idx));
     CHECK(y.to_vector() == Floats{5, 6, 1, 2});
 }
 

@@ -1,6 +1,7 @@
 // tests/01_tensor/test_indexing.cpp — lesson §2 (at) and §6 (indexing, slicing, joining)
 #include "support/catch.hpp"
 #include "tinytorch/tensor/tensor.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 using Floats = std::vector<float>;
@@ -137,8 +138,8 @@ TEST_CASE("cat joins tensors along an existing dim", "[01_tensor]") {
     Tensor d = cat({a, a.t(), a}, 1);
     CHECK(d.shape() == Shape{2, 6});
     CHECK(d.to_vector() == Floats{1, 2, 1, 3, 1, 2, 3, 4, 2, 4, 3, 4});
-    CHECK(equal(cat({a, a}, -1), cat({a, a}, 1)));
-    CHECK(equal(cat({a}), a));
+    CHECK(judge::equal(cat({a, a}, -1), cat({a, a}, 1)));
+    CHECK(judge::equal(cat({a}), a));
     CHECK_FALSE(cat({a}).shares_storage_with(a));
     CHECK(cat({zeros({0, 2}), b}).to_vector() == Floats{5, 6});
 }
@@ -151,7 +152,7 @@ TEST_CASE("stack joins equal shapes along a new dim", "[01_tensor]") {
     Tensor s1 = stack({a, b}, 1);
     CHECK(s1.shape() == Shape{3, 2});
     CHECK(s1.to_vector() == Floats{1, 4, 2, 5, 3, 6});
-    CHECK(equal(stack({a, b}, -1), s1));
+    CHECK(judge::equal(stack({a, b}, -1), s1));
     Tensor sc = stack({scalar_tensor(1.f), scalar_tensor(2.f)});
     CHECK(sc.shape() == Shape{2});
     CHECK(sc.to_vector() == Floats{1, 2});

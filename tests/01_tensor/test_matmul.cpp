@@ -1,13 +1,14 @@
 // tests/01_tensor/test_matmul.cpp — lesson §7 (matrix multiplication: naive loops vs Eigen)
 #include "support/catch.hpp"
 #include "tinytorch/tensor/tensor.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 using Floats = std::vector<float>;
 
 namespace {
 /// float32 sums of K products: compare with a tolerance that grows with K.
-bool close_enough(const Tensor& a, const Tensor& b) { return allclose(a, b, 1e-4f, 1e-4f); }
+bool close_enough(const Tensor& a, const Tensor& b) { return judge::allclose(a, b, 1e-4f, 1e-4f); }
 }  // namespace
 
 TEST_CASE("matmul of two small matrices matches hand values", "[01_tensor]") {
@@ -21,7 +22,7 @@ TEST_CASE("matmul of two small matrices matches hand values", "[01_tensor]") {
     Tensor dc = matmul(d, c);
     CHECK(dc.shape() == Shape{3, 3});
     CHECK(dc.to_vector() == Floats{39, 54, 69, 49, 68, 87, 59, 82, 105});
-    CHECK(equal(a.matmul(eye(2)), a));
+    CHECK(judge::equal(a.matmul(eye(2)), a));
     CHECK(cd.is_contiguous());
 }
 
@@ -38,7 +39,7 @@ TEST_CASE("matmul agrees with the naive loops on random matrices", "[01_tensor]"
     Tensor fast = a.matmul(b), slow = detail::matmul_naive(a, b);
     CHECK(fast.shape() == Shape{37, 29});
     CHECK(close_enough(fast, slow));
-    CHECK(max_abs_diff(fast, slow) < 1e-4f);
+    CHECK(judge::max_abs_diff(fast, slow) < 1e-4f);
     Tensor big_a = randn({96, 130}), big_b = randn({130, 110});  // big enough for Eigen's blocked kernel
     CHECK(close_enough(big_a.matmul(big_b), detail::matmul_naive(big_a, big_b)));
 }

@@ -4,6 +4,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/tensor/tensor.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 using Floats = std::vector<float>;
@@ -49,8 +50,8 @@ TEST_CASE("sum over several dims with and without keepdim", "[01_tensor]") {
     Tensor sk = x.sum({0, 2}, true);
     CHECK(sk.shape() == Shape{1, 3, 1});
     CHECK(sk.to_vector() == Floats{60, 92, 124});
-    CHECK(equal(x.sum({2, 0}), s));  // order does not matter
-    CHECK(equal(x.sum({-1, 0}), s));
+    CHECK(judge::equal(x.sum({2, 0}), s));  // order does not matter
+    CHECK(judge::equal(x.sum({-1, 0}), s));
     Tensor t = x.sum({1, 2});  // per batch: sum of 0..11 and of 12..23
     CHECK(t.to_vector() == Floats{66, 210});
     CHECK(x.sum({0, 1, 2}).item() == 276.f);
@@ -69,17 +70,17 @@ TEST_CASE("sum reads transposed and sliced tensors correctly", "[01_tensor]") {
 
 TEST_CASE("reductions of permuted views match reductions of their contiguous copies", "[01_tensor]") {
     Tensor y = grid234().permute({2, 1, 0});  // strides [1, 4, 12]: reduced dims are visited in memory order
-    CHECK(equal(y.sum({0, 2}), y.contiguous().sum({0, 2})));
+    CHECK(judge::equal(y.sum({0, 2}), y.contiguous().sum({0, 2})));
     CHECK(y.sum({0, 2}).to_vector() == Floats{60, 92, 124});
-    CHECK(equal(y.sum({0, 2}, true), y.contiguous().sum({0, 2}, true)));
+    CHECK(judge::equal(y.sum({0, 2}, true), y.contiguous().sum({0, 2}, true)));
     CHECK(y.sum().item() == 276.f);
-    CHECK(allclose(y.var({0, 2}), y.contiguous().var({0, 2})));
-    CHECK(allclose(y.mean({2, 0}, true), y.contiguous().mean({0, 2}, true)));
+    CHECK(judge::allclose(y.var({0, 2}), y.contiguous().var({0, 2})));
+    CHECK(judge::allclose(y.mean({2, 0}, true), y.contiguous().mean({0, 2}, true)));
     manual_seed(32);
     Tensor a = rand({300, 200});
     CHECK_THAT(a.t().sum().item(), WithinRel(double(a.sum().item()), 1e-5));
-    CHECK(allclose(a.t().sum(0), a.sum(1), 1e-5f, 1e-5f));
-    CHECK(allclose(a.t().sum(1), a.sum(0), 1e-5f, 1e-5f));
+    CHECK(judge::allclose(a.t().sum(0), a.sum(1), 1e-5f, 1e-5f));
+    CHECK(judge::allclose(a.t().sum(1), a.sum(0), 1e-5f, 1e-5f));
 }
 
 TEST_CASE("sum of a 0-dim tensor over dim 0 is the value", "[01_tensor]") {
@@ -110,13 +111,13 @@ TEST_CASE("mean divides the sum by the number of reduced elements", "[01_tensor]
     Tensor m = m23();
     CHECK_THAT(m.mean().item(), WithinAbs(3.5, 1e-6));
     CHECK_THAT(mean(m).item(), WithinAbs(3.5, 1e-6));
-    CHECK(allclose(m.mean(0), Tensor({2.5f, 3.5f, 4.5f})));
-    CHECK(allclose(m.mean(1), Tensor({2.f, 5.f})));
+    CHECK(judge::allclose(m.mean(0), Tensor({2.5f, 3.5f, 4.5f})));
+    CHECK(judge::allclose(m.mean(1), Tensor({2.f, 5.f})));
     CHECK(m.mean(1, true).shape() == Shape{2, 1});
     Tensor x = grid234();
-    CHECK(allclose(x.mean({0, 2}), Tensor({7.5f, 11.5f, 15.5f})));
+    CHECK(judge::allclose(x.mean({0, 2}), Tensor({7.5f, 11.5f, 15.5f})));
     CHECK(x.mean({0, 2}, true).shape() == Shape{1, 3, 1});
-    CHECK(allclose(x.mean({1, 2}), Tensor({5.5f, 17.5f})));
+    CHECK(judge::allclose(x.mean({1, 2}), Tensor({5.5f, 17.5f})));
 }
 
 TEST_CASE("max and min over everything", "[01_tensor]") {
@@ -212,20 +213,20 @@ TEST_CASE("var and std take libtorch's unbiased and correction overloads", "[01_
     CHECK_THAT(v.std().item(), WithinAbs(std::sqrt(5.0 / 3.0), 1e-6));
     CHECK_THAT(v.std(0, false).item(), WithinAbs(std::sqrt(1.25), 1e-6));
     Tensor m({{1.f, 2.f, 3.f}, {2.f, 4.f, 9.f}});
-    CHECK(allclose(m.var(1), Tensor({1.f, 13.f})));  // [1, 2, 3]: 2/2 and [2, 4, 9]: 26/2 (libtorch's var(int dim))
-    CHECK(allclose(m.var(1, false), Tensor({2.f / 3.f, 26.f / 3.f})));  // x.var(1, false): unbiased = false
-    CHECK(allclose(m.var(1, false, true), Tensor(Floats{2.f / 3.f, 26.f / 3.f}, {2, 1})));
-    CHECK(allclose(m.var(1, true, true), Tensor(Floats{1.f, 13.f}, {2, 1})));
-    CHECK(allclose(m.var(0), Tensor({0.5f, 2.f, 18.f})));
+    CHECK(judge::allclose(m.var(1), Tensor({1.f, 13.f})));  // [1, 2, 3]: 2/2 and [2, 4, 9]: 26/2 (libtorch's var(int dim))
+    CHECK(judge::allclose(m.var(1, false), Tensor({2.f / 3.f, 26.f / 3.f})));  // x.var(1, false): unbiased = false
+    CHECK(judge::allclose(m.var(1, false, true), Tensor(Floats{2.f / 3.f, 26.f / 3.f}, {2, 1})));
+    CHECK(judge::allclose(m.var(1, true, true), Tensor(Floats{1.f, 13.f}, {2, 1})));
+    CHECK(judge::allclose(m.var(0), Tensor({0.5f, 2.f, 18.f})));
     CHECK_THAT(m.var({0, 1}).item(), WithinAbs(41.5 / 5.0, 1e-5));  // mean 3.5, squares sum to 41.5
     CHECK(m.var({0, 1}, true).dim() == 0);  // var(dims, unbiased): the bool is unbiased, not keepdim
     CHECK(m.var({0, 1}, true, true).shape() == Shape{1, 1});
     // The 2.x correction form: divide by n - correction.
-    CHECK(allclose(m.var(1, std::optional<int64_t>(0), true), Tensor(Floats{2.f / 3.f, 26.f / 3.f}, {2, 1})));
-    CHECK(allclose(m.var({1}, std::optional<int64_t>(2)), Tensor({2.f, 26.f})));
-    CHECK(allclose(m.var(1, std::optional<int64_t>()), m.var(1)));  // nullopt = 1
-    CHECK(allclose(m.std({1}, std::optional<int64_t>(0)), Tensor({2.f / 3.f, 26.f / 3.f}).sqrt()));
-    CHECK(allclose(m.std(1), Tensor({1.f, 13.f}).sqrt()));
+    CHECK(judge::allclose(m.var(1, std::optional<int64_t>(0), true), Tensor(Floats{2.f / 3.f, 26.f / 3.f}, {2, 1})));
+    CHECK(judge::allclose(m.var({1}, std::optional<int64_t>(2)), Tensor({2.f, 26.f})));
+    CHECK(judge::allclose(m.var(1, std::optional<int64_t>()), m.var(1)));  // nullopt = 1
+    CHECK(judge::allclose(m.std({1}, std::optional<int64_t>(0)), Tensor({2.f / 3.f, 26.f / 3.f}).sqrt()));
+    CHECK(judge::allclose(m.std(1), Tensor({1.f, 13.f}).sqrt()));
     CHECK(full({5}, 3.f).var().item() == 0.f);
 }
 
@@ -256,6 +257,6 @@ TEST_CASE("summing away the leading dims of a contiguous tensor matches element-
             CHECK(std::fabs(s0.at({i, j}) - want) < 1e-4);
             CHECK(std::fabs(kept.at({0, i, j}) - want) < 1e-4);
         }
-    CHECK(allclose(s01, x.permute({2, 0, 1}).contiguous().reshape({6, -1}).sum(1), 1e-4f, 1e-4f));
-    CHECK(allclose(zeros({0, 3}).sum(0), zeros({3})));  // no rows: zeros
+    CHECK(judge::allclose(s01, x.permute({2, 0, 1}).contiguous().reshape({6, -1}).sum(1), 1e-4f, 1e-4f));
+    CHECK(judge::allclose(zeros({0, 3}).sum(0), zeros({3})));  // no rows: zeros
 }

@@ -1,6 +1,7 @@
 // tests/01_tensor/test_views.cpp — lesson §2 (contiguity) and §5 (views: same storage, new geometry)
 #include "support/catch.hpp"
 #include "tinytorch/tensor/tensor.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 using Floats = std::vector<float>;
@@ -84,8 +85,8 @@ TEST_CASE("transpose swaps shape and strides without moving data", "[01_tensor]"
     CHECK(z.shape() == Shape{4, 3, 2});
     CHECK(z.strides() == Shape{1, 4, 12});
     CHECK(z.at({3, 2, 1}) == 12.f + 8.f + 3.f);
-    CHECK(equal(counting().transpose(-1, -3), z));
-    CHECK(equal(counting().transpose(1, 1), counting()));
+    CHECK(judge::equal(counting().transpose(-1, -3), z));
+    CHECK(judge::equal(counting().transpose(1, 1), counting()));
 }
 
 TEST_CASE("transpose of a 0-dim tensor is the same scalar", "[01_tensor]") {
@@ -104,9 +105,9 @@ TEST_CASE("permute reorders dims and their strides", "[01_tensor]") {
     for (int64_t i = 0; i < 2; ++i)
         for (int64_t j = 0; j < 3; ++j)
             for (int64_t k = 0; k < 4; ++k) CHECK(p.at({k, i, j}) == x.at({i, j, k}));
-    CHECK(equal(x.permute({-1, 0, 1}), p));
+    CHECK(judge::equal(x.permute({-1, 0, 1}), p));
     CHECK(x.permute({0, 1, 2}).is_contiguous());
-    CHECK(equal(p.permute({1, 2, 0}), x));  // the inverse permutation restores x
+    CHECK(judge::equal(p.permute({1, 2, 0}), x));  // the inverse permutation restores x
 }
 
 TEST_CASE("contiguous returns the same tensor when already contiguous", "[01_tensor]") {
@@ -132,7 +133,7 @@ TEST_CASE("clone always copies", "[01_tensor]") {
     Tensor x = arange(4.f);
     Tensor c = x.clone();
     CHECK_FALSE(c.shares_storage_with(x));
-    CHECK(equal(c, x));
+    CHECK(judge::equal(c, x));
     c.fill_(1.f);
     CHECK(x.to_vector() == Floats{0, 1, 2, 3});
     Tensor s = counting().slice(2, 1, 4, 2).clone();  // a strided view becomes contiguous
@@ -196,7 +197,7 @@ TEST_CASE("expand broadcasts size-one dims with stride zero", "[01_tensor]") {
     CHECK(lead.to_vector() == Floats{1, 2, 1, 2, 1, 2});
     CHECK(c.expand({2, -1, 2}).shape() == Shape{2, 3, 2});  // -1 keeps the size
     CHECK(c.expand({3, 1}).is_same(c));
-    CHECK(equal(c.expand_as(zeros({3, 4})), e));
+    CHECK(judge::equal(c.expand_as(zeros({3, 4})), e));
     CHECK(scalar_tensor(7.f).expand({2, 2}).to_vector() == Floats(4, 7.f));
 }
 

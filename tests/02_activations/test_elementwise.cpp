@@ -4,6 +4,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/activations/activations.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 namespace {
@@ -16,7 +17,7 @@ const float kNaN = std::numeric_limits<float>::quiet_NaN();
 TEST_CASE("relu keeps positives and zeroes negatives", "[02_activations]") {
     Tensor y = relu(Tensor({{-2.f, -0.5f, 0.f}, {0.5f, 3.f, -kInf}}));
     CHECK(y.shape() == Shape{2, 3});
-    CHECK(equal(y, Tensor({{0.f, 0.f, 0.f}, {0.5f, 3.f, 0.f}})));
+    CHECK(judge::equal(y, Tensor({{0.f, 0.f, 0.f}, {0.5f, 3.f, 0.f}})));
 }
 
 TEST_CASE("relu lets NaN and infinity through like PyTorch", "[02_activations]") {
@@ -32,7 +33,7 @@ TEST_CASE("relu reads non contiguous views element by element", "[02_activations
     REQUIRE_FALSE(xt.is_contiguous());
     Tensor y = relu(xt);
     CHECK(y.is_contiguous());
-    CHECK(equal(y, relu(xt.contiguous())));
+    CHECK(judge::equal(y, relu(xt.contiguous())));
     CHECK(y.at({3, 2}) == 5.f);
     CHECK(y.at({0, 0}) == 0.f);
 }
@@ -47,10 +48,10 @@ TEST_CASE("relu counts the sparsity it creates on symmetric input", "[02_activat
 TEST_CASE("nn ReLU gives the same values as relu and names itself", "[02_activations]") {
     nn::ReLU act;
     Tensor x = Tensor({-1.f, 2.f});
-    CHECK(equal(act(x), relu(x)));
-    CHECK(equal(act.forward(x), Tensor({0.f, 2.f})));
+    CHECK(judge::equal(act(x), relu(x)));
+    CHECK(judge::equal(act.forward(x), Tensor({0.f, 2.f})));
     CHECK(act.name() == "ReLU()");
-    CHECK(equal(nn::functional::relu(x), Tensor({0.f, 2.f})));
+    CHECK(judge::equal(nn::functional::relu(x), Tensor({0.f, 2.f})));
 }
 
 TEST_CASE("an activation of an undefined tensor raises a ValueError", "[02_activations]") {
@@ -85,7 +86,7 @@ TEST_CASE("sigmoid keeps small tail probabilities accurate for negative inputs",
 
 TEST_CASE("sigmoid satisfies sigma of minus x equals one minus sigma of x", "[02_activations]") {
     Tensor x = linspace(-8.f, 8.f, 33);
-    CHECK(allclose(sigmoid(-x), 1.f - sigmoid(x), 1e-5f, 1e-6f));
+    CHECK(judge::allclose(sigmoid(-x), 1.f - sigmoid(x), 1e-5f, 1e-6f));
 }
 
 TEST_CASE("sigmoid propagates NaN", "[02_activations]") {
@@ -95,7 +96,7 @@ TEST_CASE("sigmoid propagates NaN", "[02_activations]") {
 TEST_CASE("nn Sigmoid gives the same values as sigmoid and names itself", "[02_activations]") {
     nn::Sigmoid act;
     Tensor x = randn({3, 4});
-    CHECK(equal(act(x), sigmoid(x)));
+    CHECK(judge::equal(act(x), sigmoid(x)));
     CHECK(act.name() == "Sigmoid()");
 }
 
@@ -103,7 +104,7 @@ TEST_CASE("nn Sigmoid gives the same values as sigmoid and names itself", "[02_a
 
 TEST_CASE("tanh is odd and saturates to exactly plus or minus one", "[02_activations]") {
     Tensor x = linspace(-5.f, 5.f, 21);
-    CHECK(allclose(tanh(-x), -tanh(x), 1e-6f, 1e-7f));
+    CHECK(judge::allclose(tanh(-x), -tanh(x), 1e-6f, 1e-7f));
     std::vector<float> y = tanh(Tensor({-1000.f, -kInf, 0.f, 1000.f, kInf})).to_vector();
     CHECK(y == std::vector<float>{-1.f, -1.f, 0.f, 1.f, 1.f});
     CHECK_THAT(tanh(Tensor({0.5f})).item(), WithinRel(0.4621171573, 1e-6));
@@ -111,13 +112,13 @@ TEST_CASE("tanh is odd and saturates to exactly plus or minus one", "[02_activat
 
 TEST_CASE("tanh equals two sigmoid of two x minus one", "[02_activations]") {
     Tensor x = linspace(-6.f, 6.f, 25);
-    CHECK(allclose(tanh(x), 2.f * sigmoid(2.f * x) - 1.f, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(tanh(x), 2.f * sigmoid(2.f * x) - 1.f, 1e-5f, 1e-6f));
 }
 
 TEST_CASE("nn Tanh gives the same values as tanh and names itself", "[02_activations]") {
     nn::Tanh act;
     Tensor x = randn({5});
-    CHECK(equal(act(x), tanh(x)));
+    CHECK(judge::equal(act(x), tanh(x)));
     CHECK(act.name() == "Tanh()");
 }
 
@@ -137,8 +138,8 @@ TEST_CASE("gelu in exact mode is x times the normal cdf", "[02_activations]") {
 TEST_CASE("gelu in tanh mode stays within a thousandth of the exact form", "[02_activations]") {
     Tensor x = linspace(-6.f, 6.f, 121);
     Tensor exact = gelu(x, "none"), approx = gelu(x, "tanh");
-    CHECK(max_abs_diff(exact, approx) < 1e-3f);
-    CHECK_FALSE(equal(exact, approx));  // two different formulas
+    CHECK(judge::max_abs_diff(exact, approx) < 1e-3f);
+    CHECK_FALSE(judge::equal(exact, approx));  // two different formulas
     CHECK_THAT(gelu(Tensor({1.f}), "tanh").item(), WithinRel(0.8411919906, 1e-6));
 }
 
@@ -170,9 +171,9 @@ TEST_CASE("nn GELU checks its option at construction and names itself", "[02_act
     CHECK_THROWS_WITH(nn::GELU("erf"), Contains("'erf'") && Contains("none"));
     nn::GELU exact, approx("tanh"), from_options(nn::GELUOptions().approximate("tanh"));
     Tensor x = linspace(-3.f, 3.f, 13);
-    CHECK(equal(exact(x), gelu(x)));
-    CHECK(equal(approx(x), gelu(x, "tanh")));
-    CHECK(equal(from_options(x), gelu(x, "tanh")));
+    CHECK(judge::equal(exact(x), gelu(x)));
+    CHECK(judge::equal(approx(x), gelu(x, "tanh")));
+    CHECK(judge::equal(from_options(x), gelu(x, "tanh")));
     CHECK(exact.name() == "GELU(approximate='none')");
     CHECK(approx.name() == "GELU(approximate='tanh')");
     CHECK(from_options.approximate() == "tanh");

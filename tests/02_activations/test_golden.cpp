@@ -3,6 +3,7 @@
 #include "golden/golden.hpp"
 #include "support/catch.hpp"
 #include "tinytorch/activations/activations.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 namespace {
@@ -20,8 +21,8 @@ int check_op(const std::string& op, F run, float rtol = 1e-5f, float atol = 1e-6
         Tensor got = run(c);
         const Tensor& want = c.tensor("out");
         CHECK(got.shape() == want.shape());
-        INFO("max abs diff " << (got.shape() == want.shape() ? max_abs_diff(got, want) : -1.f));
-        CHECK(allclose(got, want, rtol, atol, /*equal_nan=*/true));
+        INFO("max abs diff " << (got.shape() == want.shape() ? judge::max_abs_diff(got, want) : -1.f));
+        CHECK(judge::allclose(got, want, rtol, atol, /*equal_nan=*/true));
         ++n;
     }
     return n;

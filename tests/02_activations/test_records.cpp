@@ -2,6 +2,7 @@
 // (docs/architecture.md §3). No backward here: only what is recorded.
 #include "support/catch.hpp"
 #include "tinytorch/activations/activations.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 namespace {
@@ -21,7 +22,7 @@ const autograd::Node& node_of(const Tensor& out, const Tensor& x, const std::str
 void check_saves_output(const autograd::Node& n, const Tensor& out) {
     REQUIRE(n.saved.size() == 1);
     CHECK(n.saved[0].shares_storage_with(out));
-    CHECK(equal(n.saved[0], out));
+    CHECK(judge::equal(n.saved[0], out));
     CHECK_FALSE(n.saved[0].requires_grad());
     CHECK(n.saved[0].grad_fn() == nullptr);
 }
@@ -64,7 +65,7 @@ TEST_CASE("the fused softmax records one node where the composed one records sev
     Tensor fused = softmax(x, 1), composed = softmax_naive(x, 1);
     CHECK(fused.grad_fn()->name == "softmax");
     CHECK(composed.grad_fn()->name == "div");  // e / sum(e): the last of several recorded ops
-    CHECK(allclose(fused, composed, 1e-6f, 1e-8f));
+    CHECK(judge::allclose(fused, composed, 1e-6f, 1e-8f));
 }
 
 TEST_CASE("activations record nothing when no input requires grad", "[02_activations]") {

@@ -3,26 +3,27 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/layers/layers.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 TEST_CASE("Dropout in eval mode returns the input unchanged", "[03_layers]") {
     nn::Dropout drop(0.5);
     drop.eval();
     Tensor x = randn({4, 5});
-    CHECK(equal(drop(x), x));
+    CHECK(judge::equal(drop(x), x));
 }
 
 TEST_CASE("Dropout with p zero is the identity in training", "[03_layers]") {
     nn::Dropout drop(0.0);
     Tensor x = randn({100});
-    CHECK(equal(drop(x), x));
+    CHECK(judge::equal(drop(x), x));
 }
 
 TEST_CASE("Dropout with p one gives zeros", "[03_layers]") {
     nn::Dropout drop(1.0);
     Tensor x = randn({3, 7}).requires_grad_();
     Tensor y = drop(x);
-    CHECK(equal(y, zeros({3, 7})));
+    CHECK(judge::equal(y, zeros({3, 7})));
     CHECK(y.requires_grad());  // still part of the graph
 }
 
@@ -50,8 +51,8 @@ TEST_CASE("Dropout repeats its mask after manual_seed and changes it between cal
     manual_seed(7);
     Tensor a = drop(x), b = drop(x);
     manual_seed(7);
-    CHECK(equal(drop(x), a));
-    CHECK_FALSE(equal(a, b));
+    CHECK(judge::equal(drop(x), a));
+    CHECK_FALSE(judge::equal(a, b));
 }
 
 TEST_CASE("Dropout drops the same element positions whatever the values", "[03_layers]") {
@@ -60,7 +61,7 @@ TEST_CASE("Dropout drops the same element positions whatever the values", "[03_l
     manual_seed(8);
     Tensor mask = drop(ones({32}));
     manual_seed(8);
-    CHECK(allclose(drop(x), x * mask));
+    CHECK(judge::allclose(drop(x), x * mask));
 }
 
 TEST_CASE("Dropout rejects p outside zero to one", "[03_layers][provided]") {

@@ -3,6 +3,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/layers/layers.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 namespace init = tinytorch::nn::init;
 
@@ -22,10 +23,13 @@ TEST_CASE("calculate_fan_in_and_fan_out multiplies the receptive field", "[03_la
     CHECK(init::calculate_fan_in_and_fan_out(empty({4, 3, 2, 5})) == std::pair<int64_t, int64_t>{30, 40});
 }
 
-TEST_CASE("calculate_fan_in_and_fan_out rejects tensors with fewer than two dims", "[03_layers]") {
-    CHECK_THROWS_AS(init::calculate_fan_in_and_fan_out(empty({7})), ValueError);
-    CHECK_THROWS_WITH(init::calculate_fan_in_and_fan_out(empty({7})), Contains("[7]") && Contains("hint"));
-    CHECK_THROWS_AS(init::kaiming_uniform_(empty({7})), ValueError);
+// The argument checks of the initialisers run before the student's code: [provided], on
+// tensors built by judge::tensor.
+TEST_CASE("calculate_fan_in_and_fan_out rejects tensors with fewer than two dims", "[03_layers][provided]") {
+    const Tensor seven = judge::tensor(std::vector<float>(7, 0.f), {7});
+    CHECK_THROWS_AS(init::calculate_fan_in_and_fan_out(seven), ValueError);
+    CHECK_THROWS_WITH(init::calculate_fan_in_and_fan_out(seven), Contains("[7]") && Contains("hint"));
+    CHECK_THROWS_AS(init::kaiming_uniform_(seven), ValueError);
 }
 
 TEST_CASE("calculate_gain matches the PyTorch table", "[03_layers][provided]") {
@@ -84,23 +88,29 @@ TEST_CASE("uniform_ and normal_ respect their parameters", "[03_layers]") {
     CHECK_THAT(sample_std(n), WithinRel(0.5, 0.03));
 }
 
-TEST_CASE("uniform_ and normal_ reject invalid parameters", "[03_layers]") {
-    CHECK_THROWS_AS(init::uniform_(empty({3}), 1.0, 0.0), ValueError);
-    CHECK_THROWS_WITH(init::uniform_(empty({3}), 1.0, 0.0), Contains("a=1") && Contains("b=0"));
-    CHECK_THROWS_AS(init::normal_(empty({3}), 0.0, -1.0), ValueError);
-    CHECK_THROWS_WITH(init::normal_(empty({3}), 0.0, -1.0), Contains("-1") && Contains("hint"));
+TEST_CASE("uniform_ and normal_ reject invalid parameters", "[03_layers][provided]") {
+    const Tensor three = judge::tensor({0.f, 0.f, 0.f}, {3});
+    CHECK_THROWS_AS(init::uniform_(three, 1.0, 0.0), ValueError);
+    CHECK_THROWS_WITH(init::uniform_(three, 1.0, 0.0), Contains("a=1") && Contains("b=0"));
+    CHECK_THROWS_AS(init::normal_(three, 0.0, -1.0), ValueError);
+    CHECK_THROWS_WITH(init::normal_(three, 0.0, -1.0), Contains("-1") && Contains("hint"));
     CHECK_THROWS_AS(init::zeros_(Tensor()), ValueError);
 }
 
-TEST_CASE("constant_ zeros_ and ones_ fill in place and return the same tensor", "[03_layers]") {
+TEST_CASE("uniform_ normal_ constant_ zeros_ and ones_ fill in place and return the same tensor", "[03_layers]") {
+    // a degenerate range and a zero deviation make the student's uniform_ and normal_ exact
     Tensor t = randn({2, 3});
+    CHECK(init::uniform_(t, 0.5, 0.5).is_same(t));
+    CHECK(judge::equal(t, judge::tensor(std::vector<float>(6, 0.5f), {2, 3})));
+    CHECK(init::normal_(t, -2.0, 0.0).is_same(t));
+    CHECK(judge::equal(t, judge::tensor(std::vector<float>(6, -2.0f), {2, 3})));
     Tensor r = init::constant_(t, 0.25);
     CHECK(r.is_same(t));
-    CHECK(equal(t, full({2, 3}, 0.25f)));
+    CHECK(judge::equal(t, full({2, 3}, 0.25f)));
     init::ones_(t);
-    CHECK(equal(t, ones({2, 3})));
+    CHECK(judge::equal(t, ones({2, 3})));
     init::zeros_(t);
-    CHECK(equal(t, zeros({2, 3})));
+    CHECK(judge::equal(t, zeros({2, 3})));
 }
 
 TEST_CASE("initialisers repeat exactly after manual_seed", "[03_layers]") {
@@ -108,15 +118,15 @@ TEST_CASE("initialisers repeat exactly after manual_seed", "[03_layers]") {
     Tensor a = init::kaiming_uniform_(empty({8, 5}), std::sqrt(5.0));
     Tensor b = init::xavier_normal_(empty({8, 5}));
     manual_seed(42);
-    CHECK(equal(a, init::kaiming_uniform_(empty({8, 5}), std::sqrt(5.0))));
-    CHECK(equal(b, init::xavier_normal_(empty({8, 5}))));
+    CHECK(judge::equal(a, init::kaiming_uniform_(empty({8, 5}), std::sqrt(5.0))));
+    CHECK(judge::equal(b, init::xavier_normal_(empty({8, 5}))));
     Generator gen(7), same(7);
-    CHECK(equal(init::normal_(empty({6}), 0.0, 1.0, gen), init::normal_(empty({6}), 0.0, 1.0, same)));
+    CHECK(judge::equal(init::normal_(empty({6}), 0.0, 1.0, gen), init::normal_(empty({6}), 0.0, 1.0, same)));
 }
 
 TEST_CASE("initialisers write through views into the underlying tensor", "[03_layers]") {
     Tensor big = zeros({4, 6});
-    init::constant_(big.t().slice(0, 1, 3), 3.0);  // columns 1 and 2, a non-contiguous view
+    init::uniform_(big.t().slice(0, 1, 3), 3.0, 3.0);  // columns 1 and 2, a non-contiguous view; U(3, 3) = 3
     CHECK(big.at({0, 1}) == 3.0f);
     CHECK(big.at({3, 2}) == 3.0f);
     CHECK(big.at({0, 0}) == 0.0f);

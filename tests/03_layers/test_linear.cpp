@@ -3,6 +3,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/layers/layers.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 namespace {
@@ -40,16 +41,16 @@ TEST_CASE("Linear computes x times W transposed plus b", "[03_layers]") {
     fc.weight.copy_(Tensor({{1.f, 2.f, 3.f}, {-1.f, 0.f, 1.f}}));
     fc.bias.copy_(Tensor({0.5f, -0.5f}));
     Tensor y = fc(Tensor({{1.f, 1.f, 1.f}, {2.f, 0.f, -1.f}}));
-    CHECK(allclose(y, Tensor({{6.5f, -0.5f}, {-0.5f, -3.5f}})));
+    CHECK(judge::allclose(y, Tensor({{6.5f, -0.5f}, {-0.5f, -3.5f}})));
     Tensor v = fc(Tensor({1.f, 0.f, 0.f}));  // a single vector: [in] -> [out]
-    CHECK(allclose(v, Tensor({1.5f, -1.5f})));
+    CHECK(judge::allclose(v, Tensor({1.5f, -1.5f})));
 }
 
 TEST_CASE("Linear matches the loop definition on random input", "[03_layers]") {
     manual_seed(11);
     nn::Linear fc(37, 19);
     Tensor x = randn({13, 37});
-    CHECK(allclose(fc(x), linear_reference(x, fc.weight, fc.bias), 1e-5f, 1e-5f));
+    CHECK(judge::allclose(fc(x), linear_reference(x, fc.weight, fc.bias), 1e-5f, 1e-5f));
 }
 
 TEST_CASE("Linear applies to every leading batch dim", "[03_layers]") {
@@ -59,7 +60,7 @@ TEST_CASE("Linear applies to every leading batch dim", "[03_layers]") {
     Tensor y = fc(x);
     REQUIRE(y.shape() == Shape{2, 4, 3});
     Tensor flat = linear_reference(x.reshape({8, 5}), fc.weight, fc.bias);
-    CHECK(allclose(y.reshape({8, 3}), flat, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(y.reshape({8, 3}), flat, 1e-5f, 1e-6f));
 }
 
 TEST_CASE("Linear without bias has only a weight", "[03_layers]") {
@@ -68,7 +69,7 @@ TEST_CASE("Linear without bias has only a weight", "[03_layers]") {
     CHECK_FALSE(fc.has_bias());
     REQUIRE(fc.parameters().size() == 1);
     fc.weight.copy_(Tensor({{1.f, 1.f, 1.f, 1.f}, {0.f, 1.f, 0.f, -1.f}}));
-    CHECK(allclose(fc(Tensor({{1.f, 2.f, 3.f, 4.f}})), Tensor({{10.f, -2.f}})));
+    CHECK(judge::allclose(fc(Tensor({{1.f, 2.f, 3.f, 4.f}})), Tensor({{10.f, -2.f}})));
     CHECK(fc.to_string() == "Linear(in_features=4, out_features=2, bias=false)");
     nn::Linear opt(nn::LinearOptions(4, 2).bias(false));  // libtorch's spelling of the same layer
     CHECK_FALSE(opt.bias.defined());
@@ -95,15 +96,15 @@ TEST_CASE("Linear init repeats after manual_seed and reset_parameters redraws it
     nn::Linear a(6, 3);
     manual_seed(5);
     nn::Linear b(6, 3);
-    CHECK(equal(a.weight, b.weight));
-    CHECK(equal(a.bias, b.bias));
+    CHECK(judge::equal(a.weight, b.weight));
+    CHECK(judge::equal(a.bias, b.bias));
     Tensor before = a.weight.clone();
     a.reset_parameters();
-    CHECK_FALSE(equal(a.weight, before));
+    CHECK_FALSE(judge::equal(a.weight, before));
     Generator g1(9), g2(9);
     a.reset_parameters(g1);
     b.reset_parameters(g2);
-    CHECK(equal(a.weight, b.weight));
+    CHECK(judge::equal(a.weight, b.weight));
 }
 
 TEST_CASE("Linear output records a graph when its parameters require grad", "[03_layers]") {

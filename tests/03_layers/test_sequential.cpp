@@ -1,6 +1,7 @@
 // tests/03_layers/test_sequential.cpp — nn::Sequential, nn::Functional, nn::Identity (lesson §5)
 #include "support/catch.hpp"
 #include "tinytorch/layers/layers.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 namespace {
@@ -23,7 +24,7 @@ TEST_CASE("Sequential chains modules in order", "[03_layers]") {
     auto& fc1 = net.at<nn::Linear>(0);
     auto& fc2 = net.at<nn::Linear>(2);
     Tensor expected = fc2(fc1(x).clamp_min(0.0f));
-    CHECK(allclose(net(x), expected));
+    CHECK(judge::allclose(net(x), expected));
     CHECK(net.size() == 3);
 }
 
@@ -37,7 +38,7 @@ TEST_CASE("Sequential names its children by position", "[03_layers]") {
 
 TEST_CASE("Sequential wraps functors that have forward in a Functional module", "[03_layers]") {
     nn::Sequential net(Doubler(), Shift{1.0f});
-    CHECK(allclose(net(Tensor({1.f, -2.f})), Tensor({3.f, -3.f})));
+    CHECK(judge::allclose(net(Tensor({1.f, -2.f})), Tensor({3.f, -3.f})));
     CHECK(net[0]->name() == "Doubler");
     CHECK(net[1]->name() == "Functional");
     CHECK(dynamic_cast<nn::Functional*>(net[0].get()) != nullptr);
@@ -51,7 +52,7 @@ TEST_CASE("Sequential accepts the activation functors of module 02", "[03_layers
     net.at<nn::Linear>(2).weight.copy_(Tensor({{1.f, 1.f}, {1.f, -1.f}}));
     net.at<nn::Linear>(2).bias.zero_();
     Tensor y = net(Tensor({{0.5f, 2.f}}));  // relu([0.5, -2]) = [0.5, 0] -> [0.5, 0.5] -> tanh
-    CHECK(allclose(y, Tensor({{std::tanh(0.5f), std::tanh(0.5f)}}), 1e-5f, 1e-6f));
+    CHECK(judge::allclose(y, Tensor({{std::tanh(0.5f), std::tanh(0.5f)}}), 1e-5f, 1e-6f));
     CHECK(net.to_string().find("(1): ReLU()") != std::string::npos);
     CHECK(net.to_string().find("(3): Tanh()") != std::string::npos);
 }
@@ -64,7 +65,7 @@ TEST_CASE("Sequential accepts shared pointers and shares the module", "[03_layer
     CHECK(net[0] == fc);
     CHECK(net.parameters()[0].is_same(fc->weight));
     Tensor x = Tensor({{1.f, 2.f}});
-    CHECK(allclose(net(x), (*fc)(x)));
+    CHECK(judge::allclose(net(x), (*fc)(x)));
 }
 
 TEST_CASE("Sequential indexing supports negative indices and at with the concrete type", "[03_layers]") {
@@ -132,7 +133,7 @@ TEST_CASE("Sequential eval reaches the dropout inside it", "[03_layers]") {
     nn::Sequential net(nn::Dropout(0.9));
     Tensor x = ones({1000});
     net.eval();
-    CHECK(equal(net(x), x));
+    CHECK(judge::equal(net(x), x));
     net.train();
     CHECK(net(x).sum().item() != 1000.0f);
 }

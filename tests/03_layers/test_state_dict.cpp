@@ -1,6 +1,7 @@
 // tests/03_layers/test_state_dict.cpp — StateDict, Module::state_dict and load_state_dict (lesson §7)
 #include "support/catch.hpp"
 #include "tinytorch/layers/layers.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 namespace {
@@ -16,15 +17,17 @@ struct Net : nn::Module {
 };
 }  // namespace
 
-TEST_CASE("StateDict keeps insertion order and rejects duplicate keys", "[03_layers]") {
-    StateDict d{{"b", ones({1})}, {"a", zeros({2})}};
-    d.insert("c", ones({3}));
+// StateDict is ready-made: [provided], on tensors built by judge::tensor.
+TEST_CASE("StateDict keeps insertion order and rejects duplicate keys", "[03_layers][provided]") {
+    auto filled = [](int64_t n) { return judge::tensor(std::vector<float>(static_cast<size_t>(n), 1.f), {n}); };
+    StateDict d{{"b", filled(1)}, {"a", filled(2)}};
+    d.insert("c", filled(3));
     CHECK(d.keys() == std::vector<std::string>{"b", "a", "c"});
     CHECK(d.size() == 3);
     CHECK(d.contains("a"));
     CHECK(d.at("c").numel() == 3);
-    CHECK_THROWS_AS(d.insert("a", ones({1})), ValueError);
-    d.insert_or_assign("a", ones({5}));
+    CHECK_THROWS_AS(d.insert("a", filled(1)), ValueError);
+    d.insert_or_assign("a", filled(5));
     CHECK(d.at("a").numel() == 5);
     CHECK(d.keys()[1] == "a");
     CHECK(d.erase("b"));
@@ -33,8 +36,8 @@ TEST_CASE("StateDict keeps insertion order and rejects duplicate keys", "[03_lay
     CHECK(d.at("c").numel() == 3);
 }
 
-TEST_CASE("StateDict at names the missing key and what exists", "[03_layers]") {
-    StateDict d{{"weight", ones({1})}};
+TEST_CASE("StateDict at names the missing key and what exists", "[03_layers][provided]") {
+    StateDict d{{"weight", judge::tensor({1.f}, {1})}};
     CHECK(d.find("bias") == nullptr);
     CHECK_THROWS_AS(d.at("bias"), IndexError);
     CHECK_THROWS_WITH(d.at("bias"), Contains("'bias'") && Contains("weight"));
@@ -44,7 +47,7 @@ TEST_CASE("state_dict holds parameters and buffers under dotted names in order",
     Net net;
     StateDict sd = net.state_dict();
     CHECK(sd.keys() == std::vector<std::string>{"running", "fc1.weight", "fc1.bias", "head.1.weight", "head.1.bias"});
-    CHECK(equal(sd.at("fc1.weight"), net.fc1->weight));
+    CHECK(judge::equal(sd.at("fc1.weight"), net.fc1->weight));
 }
 
 TEST_CASE("state_dict tensors share storage with the model and carry no graph", "[03_layers]") {
@@ -65,15 +68,15 @@ TEST_CASE("load_state_dict round trip reproduces the same outputs", "[03_layers]
     b.eval();
     a.named_buffers()[0].second.fill_(0.5f);
     Tensor x = randn({5, 3});
-    CHECK_FALSE(allclose(a(x), b(x)));
+    CHECK_FALSE(judge::allclose(a(x), b(x)));
     // a real save: copies, so that changing `a` afterwards cannot leak into `b`
     StateDict saved;
     for (const auto& [key, t] : a.state_dict()) saved.insert(key, t.clone());
     nn::LoadResult r = b.load_state_dict(saved);
     CHECK(r.missing_keys.empty());
     CHECK(r.unexpected_keys.empty());
-    CHECK(equal(a(x), b(x)));
-    CHECK(equal(b.named_buffers()[0].second, full({4}, 0.5f)));
+    CHECK(judge::equal(a(x), b(x)));
+    CHECK(judge::equal(b.named_buffers()[0].second, full({4}, 0.5f)));
 }
 
 TEST_CASE("load_state_dict copies values in place so parameter handles stay valid", "[03_layers]") {
@@ -83,7 +86,7 @@ TEST_CASE("load_state_dict copies values in place so parameter handles stay vali
     for (const auto& [key, t] : net.state_dict()) sd.insert(key, full(t.shape(), 7.0f));
     net.load_state_dict(sd);
     CHECK(held[0].is_same(net.fc1->weight));
-    CHECK(equal(held[0], full({4, 3}, 7.0f)));
+    CHECK(judge::equal(held[0], full({4, 3}, 7.0f)));
     CHECK(net.fc1->weight.requires_grad());
 }
 
@@ -115,14 +118,14 @@ TEST_CASE("a failed load_state_dict leaves the model unchanged", "[03_layers]") 
     for (const auto& [key, t] : net.state_dict()) sd.insert(key, full(t.shape(), 9.0f));
     sd.insert_or_assign("head.1.bias", zeros({5}));
     CHECK_THROWS(net.load_state_dict(sd));
-    CHECK(equal(net.fc1->weight, before));
+    CHECK(judge::equal(net.fc1->weight, before));
 }
 
 TEST_CASE("non strict load_state_dict loads the shared keys and returns the others", "[03_layers]") {
     Net net;
     StateDict sd{{"fc1.weight", ones({4, 3})}, {"extra", zeros({1})}};
     nn::LoadResult r = net.load_state_dict(sd, false);
-    CHECK(equal(net.fc1->weight, ones({4, 3})));
+    CHECK(judge::equal(net.fc1->weight, ones({4, 3})));
     CHECK(r.unexpected_keys == std::vector<std::string>{"extra"});
     CHECK(r.missing_keys == std::vector<std::string>{"running", "fc1.bias", "head.1.weight", "head.1.bias"});
 }
@@ -131,5 +134,5 @@ TEST_CASE("a model loads its own state_dict without change", "[03_layers]") {
     Net net;
     Tensor before = net.head->at<nn::Linear>(1).weight.clone();
     net.load_state_dict(net.state_dict());
-    CHECK(equal(net.head->at<nn::Linear>(1).weight, before));
+    CHECK(judge::equal(net.head->at<nn::Linear>(1).weight, before));
 }

@@ -3,6 +3,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/losses/losses.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 namespace F = tinytorch::nn::functional;
 using nn::Reduction;
@@ -31,7 +32,7 @@ TEST_CASE("binary_cross_entropy of a coin flip is log 2", "[04_losses]") {
 TEST_CASE("binary_cross_entropy clamps its logs at minus one hundred for exact zeros and ones", "[04_losses]") {
     Tensor p = Tensor({0.f, 1.f, 0.f, 1.f}), t = Tensor({0.f, 1.f, 1.f, 0.f});
     Tensor loss = F::binary_cross_entropy(p, t, Reduction::None);
-    CHECK(equal(loss.abs(), Tensor({0.f, 0.f, 100.f, 100.f})));
+    CHECK(judge::equal(loss.abs(), Tensor({0.f, 0.f, 100.f, 100.f})));
     CHECK(F::binary_cross_entropy(p, t).item() == 50.f);
     CHECK_THAT(F::binary_cross_entropy(Tensor({1e-30f}), Tensor({1.f})).item(), WithinRel(69.0775528, 1e-5));
     CHECK(F::binary_cross_entropy(Tensor({1e-45f}), Tensor({1.f})).item() == 100.f);
@@ -68,7 +69,7 @@ TEST_CASE("binary_cross_entropy_with_logits equals BCE of the sigmoid for modera
     Tensor x = randn({3, 5}) * 3.f;
     Tensor t = rand({3, 5});
     for (Reduction r : {Reduction::None, Reduction::Mean, Reduction::Sum})
-        CHECK(allclose(F::binary_cross_entropy_with_logits(x, t, r), F::binary_cross_entropy(sigmoid(x), t, r), 1e-4f,
+        CHECK(judge::allclose(F::binary_cross_entropy_with_logits(x, t, r), F::binary_cross_entropy(sigmoid(x), t, r), 1e-4f,
                        1e-5f));
 }
 
@@ -97,7 +98,7 @@ TEST_CASE("binary_cross_entropy_with_logits checks the target shape and range", 
 TEST_CASE("binary_cross_entropy_with_logits reads non contiguous inputs", "[04_losses]") {
     Tensor x = randn({4, 3}).t(), t = rand({4, 3}).t();
     REQUIRE_FALSE(x.is_contiguous());
-    CHECK(allclose(F::binary_cross_entropy_with_logits(x, t, Reduction::None),
+    CHECK(judge::allclose(F::binary_cross_entropy_with_logits(x, t, Reduction::None),
                    F::binary_cross_entropy_with_logits(x.contiguous(), t.contiguous(), Reduction::None), 1e-6f, 1e-7f));
 }
 

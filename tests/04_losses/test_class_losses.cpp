@@ -4,6 +4,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/losses/losses.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 namespace F = tinytorch::nn::functional;
 using nn::Reduction;
@@ -18,7 +19,7 @@ const Reduction kReductions[] = {Reduction::None, Reduction::Mean, Reduction::Su
 TEST_CASE("nll_loss picks and negates the log probability of each target", "[04_losses]") {
     Tensor lp = Tensor({{-0.1f, -2.f, -3.f}, {-1.5f, -0.5f, -4.f}});
     Tensor t = Tensor({0.f, 2.f});
-    CHECK(equal(F::nll_loss(lp, t, Reduction::None), Tensor({0.1f, 4.f})));
+    CHECK(judge::equal(F::nll_loss(lp, t, Reduction::None), Tensor({0.1f, 4.f})));
     CHECK_THAT(F::nll_loss(lp, t).item(), WithinRel(2.05, 1e-6));
     CHECK_THAT(F::nll_loss(lp, t, Reduction::Sum).item(), WithinRel(4.1, 1e-6));
 }
@@ -27,7 +28,7 @@ TEST_CASE("nll_loss after log_softmax equals cross_entropy on the logits", "[04_
     Tensor logits = randn({6, 4}) * 2.f;
     Tensor t = randint(0, 4, {6});
     for (Reduction r : kReductions)
-        CHECK(allclose(F::nll_loss(log_softmax(logits, 1), t, r), F::cross_entropy(logits, t, r), 1e-5f, 1e-6f));
+        CHECK(judge::allclose(F::nll_loss(log_softmax(logits, 1), t, r), F::cross_entropy(logits, t, r), 1e-5f, 1e-6f));
 }
 
 TEST_CASE("a class target out of range raises an IndexError naming the value and position", "[04_losses]") {
@@ -64,7 +65,7 @@ TEST_CASE("nn NLLLoss applies its reduction option and names itself", "[04_losse
     Tensor lp = Tensor({{-1.f, -2.f}, {-3.f, -4.f}}), t = Tensor({1.f, 0.f});
     CHECK(nn::NLLLoss()(lp, t).item() == 2.5f);
     CHECK(nn::NLLLoss(Reduction::Sum)(lp, t).item() == 5.f);
-    CHECK(equal(nn::NLLLoss(nn::NLLLossOptions().reduction(Reduction::None)).forward(lp, t), Tensor({2.f, 3.f})));
+    CHECK(judge::equal(nn::NLLLoss(nn::NLLLossOptions().reduction(Reduction::None)).forward(lp, t), Tensor({2.f, 3.f})));
     CHECK(nn::NLLLoss().name() == "NLLLoss(reduction=mean)");
 }
 
@@ -92,7 +93,7 @@ TEST_CASE("cross_entropy equals log_softmax followed by nll_loss for every reduc
             INFO("reduction " << nn::reduction_name(r) << " label_smoothing " << eps);
             Tensor fused = F::cross_entropy(logits, t, r, eps), composed = F::cross_entropy_naive(logits, t, r, eps);
             CHECK(fused.shape() == composed.shape());
-            CHECK(allclose(fused, composed, 1e-5f, 1e-5f));
+            CHECK(judge::allclose(fused, composed, 1e-5f, 1e-5f));
         }
     CHECK(F::cross_entropy(logits, t, Reduction::None).shape() == Shape{7});
     CHECK(F::cross_entropy(logits, t).dim() == 0);
@@ -143,7 +144,7 @@ TEST_CASE("cross_entropy reads non contiguous logits", "[04_losses]") {
     REQUIRE_FALSE(logits.is_contiguous());
     Tensor t = Tensor({4.f, 0.f, 2.f});
     for (Reduction r : kReductions)
-        CHECK(allclose(F::cross_entropy(logits, t, r, 0.2), F::cross_entropy(logits.contiguous(), t, r, 0.2), 1e-6f,
+        CHECK(judge::allclose(F::cross_entropy(logits, t, r, 0.2), F::cross_entropy(logits.contiguous(), t, r, 0.2), 1e-6f,
                        1e-7f));
 }
 
@@ -158,9 +159,9 @@ TEST_CASE("nn CrossEntropyLoss takes libtorch style options and names itself", "
     nn::CrossEntropyLoss plain;
     nn::CrossEntropyLoss smoothed(nn::CrossEntropyLossOptions().label_smoothing(0.1).reduction(Reduction::Sum));
     nn::CrossEntropyLoss positional(Reduction::None, 0.25);
-    CHECK(equal(plain(logits, t), F::cross_entropy(logits, t)));
-    CHECK(equal(smoothed.forward(logits, t), F::cross_entropy(logits, t, Reduction::Sum, 0.1)));
-    CHECK(equal(positional(logits, t), F::cross_entropy(logits, t, Reduction::None, 0.25)));
+    CHECK(judge::equal(plain(logits, t), F::cross_entropy(logits, t)));
+    CHECK(judge::equal(smoothed.forward(logits, t), F::cross_entropy(logits, t, Reduction::Sum, 0.1)));
+    CHECK(judge::equal(positional(logits, t), F::cross_entropy(logits, t, Reduction::None, 0.25)));
     CHECK(plain.name() == "CrossEntropyLoss(reduction=mean, label_smoothing=0)");
     CHECK(smoothed.name() == "CrossEntropyLoss(reduction=sum, label_smoothing=0.1)");
     CHECK(smoothed.options().label_smoothing() == 0.1);

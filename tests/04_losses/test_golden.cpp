@@ -3,6 +3,7 @@
 #include "golden/golden.hpp"
 #include "support/catch.hpp"
 #include "tinytorch/losses/losses.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 namespace F = tinytorch::nn::functional;
 using nn::Reduction;
@@ -30,8 +31,8 @@ int check_op(const std::string& op, F loss, float rtol = 1e-5f, float atol = 1e-
         Tensor got = loss(c.tensor("input"), c.tensor("target"), reduction_of(c), c);
         const Tensor& want = c.tensor("out");
         CHECK(got.shape() == want.shape());
-        INFO("max abs diff " << (got.shape() == want.shape() ? max_abs_diff(got, want) : -1.f));
-        CHECK(allclose(got, want, rtol, atol));
+        INFO("max abs diff " << (got.shape() == want.shape() ? judge::max_abs_diff(got, want) : -1.f));
+        CHECK(judge::allclose(got, want, rtol, atol));
         ++n;
     }
     return n;

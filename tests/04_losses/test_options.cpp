@@ -3,6 +3,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/losses/losses.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 namespace F = tinytorch::nn::functional;
 
@@ -12,7 +13,7 @@ TEST_CASE("cross_entropy weights each sample by its class and divides the mean b
     Tensor w({1.f, 3.f});
     const float l0 = std::log(2.f), l2 = std::log(1.f + std::exp(2.f));  // row 2: -log softmax[1]
     auto opts = nn::CrossEntropyLossOptions().weight(w);
-    CHECK(allclose(F::cross_entropy(logits, t, opts.reduction(kNone)), Tensor({l0, 3.f * l0, 3.f * l2})));
+    CHECK(judge::allclose(F::cross_entropy(logits, t, opts.reduction(kNone)), Tensor({l0, 3.f * l0, 3.f * l2})));
     CHECK(F::cross_entropy(logits, t, opts.reduction(kSum)).item() == Approx(l0 + 3.f * l0 + 3.f * l2));
     CHECK(F::cross_entropy(logits, t, opts.reduction(kMean)).item() == Approx((l0 + 3.f * l0 + 3.f * l2) / 7.f));
     CHECK(nn::CrossEntropyLoss(opts.reduction(kMean))(logits, t).item() == Approx((4.f * l0 + 3.f * l2) / 7.f));
@@ -46,11 +47,11 @@ TEST_CASE("binary losses rescale by weight and pos_weight as PyTorch", "[04_loss
     Tensor p({0.5f, 0.5f}), t({1.f, 0.f});
     const float l = std::log(2.f);
     auto bce = nn::BCELossOptions().weight(Tensor({2.f, 0.f})).reduction(kNone);
-    CHECK(allclose(F::binary_cross_entropy(p, t, bce), Tensor({2.f * l, 0.f})));
+    CHECK(judge::allclose(F::binary_cross_entropy(p, t, bce), Tensor({2.f * l, 0.f})));
     CHECK(F::binary_cross_entropy(p, t, bce.reduction(kMean)).item() == Approx(l));  // mean over elements
     Tensor x({0.f, 0.f});
     auto bcel = nn::BCEWithLogitsLossOptions().pos_weight(Tensor({3.f})).reduction(kNone);
-    CHECK(allclose(F::binary_cross_entropy_with_logits(x, t, bcel), Tensor({3.f * l, l})));  // positives x3
+    CHECK(judge::allclose(F::binary_cross_entropy_with_logits(x, t, bcel), Tensor({3.f * l, l})));  // positives x3
     CHECK_THROWS_AS(F::binary_cross_entropy_with_logits(x, t, nn::BCEWithLogitsLossOptions().weight(Tensor({1.f, 2.f, 3.f}))),
                     ShapeError);
     CHECK_THROWS_WITH(F::binary_cross_entropy(Tensor({{0.5f}, {0.5f}}), Tensor({{1.f}, {0.f}}),

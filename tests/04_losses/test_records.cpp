@@ -2,6 +2,7 @@
 // (docs/architecture.md §3); MSE and BCE are ordinary tensor ops. No backward here.
 #include "support/catch.hpp"
 #include "tinytorch/losses/losses.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 namespace F = tinytorch::nn::functional;
 using nn::Reduction;
@@ -31,9 +32,9 @@ TEST_CASE("cross_entropy records one node with the targets and the softmax saved
             CHECK(loss.requires_grad());
             const autograd::Node& n = node_of(loss, logits, "cross_entropy");
             REQUIRE(n.saved.size() == 3);
-            CHECK(equal(n.saved[0], t));
+            CHECK(judge::equal(n.saved[0], t));
             CHECK(n.saved[1].shape() == Shape{4, 3});
-            CHECK(allclose(n.saved[1], softmax(logits, 1), 1e-6f, 1e-8f));
+            CHECK(judge::allclose(n.saved[1], softmax(logits, 1), 1e-6f, 1e-8f));
             CHECK_FALSE(n.saved[1].requires_grad());
             CHECK_FALSE(n.saved[2].defined());  // no class weights
             CHECK(n.ints == std::vector<int64_t>{nn::reduction_code(r), -100});  // reduction, ignore_index
@@ -56,7 +57,7 @@ TEST_CASE("cross_entropy records its class weights ignore_index and the weighted
                                    nn::CrossEntropyLossOptions().weight(w).ignore_index(0).reduction(kMean));
     const autograd::Node& n = node_of(loss, logits, "cross_entropy");
     REQUIRE(n.saved.size() == 3);
-    CHECK(equal(n.saved[2], w));
+    CHECK(judge::equal(n.saved[2], w));
     CHECK(n.ints == std::vector<int64_t>{1, 0});
     CHECK(n.scalars == std::vector<double>{0.0, 6.0});  // w[1] + w[3]; the ignored sample counts 0
 }
@@ -68,7 +69,7 @@ TEST_CASE("nll_loss records its node with the targets saved", "[04_losses]") {
         Tensor loss = F::nll_loss(lp, t, r);
         const autograd::Node& n = node_of(loss, lp, "nll_loss");
         REQUIRE(n.saved.size() == 2);
-        CHECK(equal(n.saved[0], t));
+        CHECK(judge::equal(n.saved[0], t));
         CHECK_FALSE(n.saved[1].defined());  // no class weights
         CHECK(n.ints == std::vector<int64_t>{nn::reduction_code(r), -100});
         CHECK(n.scalars == std::vector<double>{3.0});

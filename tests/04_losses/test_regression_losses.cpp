@@ -1,6 +1,7 @@
 // tests/04_losses/test_regression_losses.cpp — reductions (§1) and mean squared error (§2).
 #include "support/catch.hpp"
 #include "tinytorch/losses/losses.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 namespace F = tinytorch::nn::functional;
 using nn::Reduction;
@@ -18,7 +19,7 @@ TEST_CASE("reduction codes and names follow the autograd contract", "[04_losses]
 
 TEST_CASE("apply_reduction keeps averages or adds the per sample losses", "[04_losses]") {
     Tensor losses = Tensor({1.f, 2.f, 6.f});
-    CHECK(equal(nn::apply_reduction(losses, Reduction::None), losses));
+    CHECK(judge::equal(nn::apply_reduction(losses, Reduction::None), losses));
     Tensor mean = nn::apply_reduction(losses, Reduction::Mean);
     CHECK(mean.dim() == 0);
     CHECK(mean.item() == 3.f);
@@ -47,7 +48,7 @@ TEST_CASE("mse_loss is zero for a perfect prediction and averages squared errors
 
 TEST_CASE("mse_loss keeps or sums the squared errors with none and sum", "[04_losses]") {
     Tensor p = Tensor({{1.f, 2.f}, {3.f, 4.f}}), t = Tensor({{0.f, 2.f}, {5.f, 1.f}});
-    CHECK(equal(F::mse_loss(p, t, Reduction::None), Tensor({{1.f, 0.f}, {4.f, 9.f}})));
+    CHECK(judge::equal(F::mse_loss(p, t, Reduction::None), Tensor({{1.f, 0.f}, {4.f, 9.f}})));
     CHECK(F::mse_loss(p, t, Reduction::Sum).item() == 14.f);
     CHECK(F::mse_loss(p, t, Reduction::Mean).item() == 3.5f);
 }
@@ -75,7 +76,7 @@ TEST_CASE("nn MSELoss applies its reduction option and names itself", "[04_losse
     nn::MSELoss mean_loss, sum_loss(Reduction::Sum), none_loss(nn::MSELossOptions().reduction(Reduction::None));
     CHECK(mean_loss(p, t).item() == 5.f);
     CHECK(sum_loss.forward(p, t).item() == 10.f);
-    CHECK(equal(none_loss(p, t), Tensor({1.f, 9.f})));
+    CHECK(judge::equal(none_loss(p, t), Tensor({1.f, 9.f})));
     CHECK(mean_loss.name() == "MSELoss(reduction=mean)");
     CHECK(none_loss.name() == "MSELoss(reduction=none)");
     CHECK(sum_loss.options().reduction() == Reduction::Sum);

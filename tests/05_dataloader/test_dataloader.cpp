@@ -6,6 +6,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/dataloader/dataloader.hpp"
+#include "support/judge.hpp"
 
 using namespace tinytorch;
 
@@ -102,7 +103,7 @@ TEST_CASE("Batch values match the dataset rows they came from", "[05_dataloader]
         REQUIRE(b.data.shape() == Shape{b.target.size(0), 3});
         for (int64_t k = 0; k < b.target.size(0); ++k) {
             float id = b.target.at({k});
-            CHECK(equal(b.data[k], Tensor({id, id + 0.25f, id + 0.5f})));
+            CHECK(judge::equal(b.data[k], Tensor({id, id + 0.25f, id + 0.5f})));
         }
     }
 }
@@ -220,7 +221,13 @@ TEST_CASE("A custom sampler sets the order of the batches", "[05_dataloader]") {
     CHECK(epoch_batches(loader) == std::vector<std::vector<int>>{{4, 3}, {2, 1}, {0}});
 }
 
+// The argument checks of DataLoader are ready-made, but a TensorDataset cannot be built without
+// the student's module 01 (it stores contiguous tensors): each of these tests also runs a valid
+// loader, so that it judges the student's module 05 too.
 TEST_CASE("A sampler that returns the wrong number of indices is a ValueError", "[05_dataloader]") {
+    data::DataLoader reversed(std::make_shared<data::TensorDataset>(range_dataset(5)),
+                              data::DataLoaderOptions().batch_size(2), std::make_shared<ReverseSampler>());
+    CHECK(epoch_batches(reversed) == std::vector<std::vector<int>>{{4, 3}, {2, 1}, {0}});
     data::DataLoader loader(std::make_shared<data::TensorDataset>(range_dataset(5)), data::DataLoaderOptions(),
                             std::make_shared<BrokenSampler>());
     CHECK_THROWS_AS(loader.begin(), ValueError);
@@ -228,12 +235,17 @@ TEST_CASE("A sampler that returns the wrong number of indices is a ValueError", 
 }
 
 TEST_CASE("DataLoader rejects a batch size of zero", "[05_dataloader]") {
+    data::DataLoader ones(range_dataset(3), data::DataLoaderOptions().batch_size(1));
+    CHECK(epoch_batches(ones) == std::vector<std::vector<int>>{{0}, {1}, {2}});
     CHECK_THROWS_AS(data::DataLoader(range_dataset(3), data::DataLoaderOptions().batch_size(0)), ValueError);
     CHECK_THROWS_WITH(data::DataLoader(range_dataset(3), data::DataLoaderOptions().batch_size(0)),
                       Contains("batch_size") && Contains("got 0"));
 }
 
 TEST_CASE("DataLoader rejects shuffle together with a sampler", "[05_dataloader]") {
+    data::DataLoader sampled(std::make_shared<data::TensorDataset>(range_dataset(3)), data::DataLoaderOptions(),
+                             std::make_shared<ReverseSampler>());
+    CHECK(flat(epoch_batches(sampled)) == std::vector<int>{2, 1, 0});
     CHECK_THROWS_AS(data::DataLoader(std::make_shared<data::TensorDataset>(range_dataset(3)),
                                      data::DataLoaderOptions().shuffle(true), std::make_shared<ReverseSampler>()),
                     ValueError);

@@ -5,31 +5,31 @@
 #include "support/catch.hpp"
 #include "tinytorch/autograd/autograd.hpp"
 #include "helpers.hpp"
+#include "support/judge_gradcheck.hpp"
 
 using namespace tinytorch;
 using namespace autograd_test;
-using autograd::gradcheck;
 
 // ---- the chain rule through a graph ---------------------------------------------------------------
 
 TEST_CASE("the gradient of three x plus one summed is three everywhere", "[06_autograd]") {
     Tensor x = Tensor({1.f, -2.f, 5.f}).requires_grad_();
     (x * 3.0f + 1.0f).sum().backward();
-    CHECK(equal(x.grad(), full({3}, 3.0f)));
+    CHECK(judge::equal(x.grad(), full({3}, 3.0f)));
 }
 
 TEST_CASE("a tensor used twice in one op gets both contributions", "[06_autograd]") {
     Tensor x = Tensor({1.f, -2.f, 5.f}).requires_grad_();
     (x * x).sum().backward();
-    CHECK(equal(x.grad(), Tensor({2.f, -4.f, 10.f})));
+    CHECK(judge::equal(x.grad(), Tensor({2.f, -4.f, 10.f})));
 }
 
 TEST_CASE("a residual connection adds the skip gradient to the branch gradient", "[06_autograd]") {
     Tensor x = Tensor({0.5f, -1.f}).requires_grad_();
     Tensor y = (x * x * x) + x;  // dy/dx = 3x^2 + 1
     y.sum().backward();
-    CHECK(allclose(x.grad(), Tensor({1.75f, 4.f})));
-    CHECK(gradcheck([](const Tensor& t) { return t.exp() * t + t; }, leaf({4}, 1)));
+    CHECK(judge::allclose(x.grad(), Tensor({1.75f, 4.f})));
+    CHECK(judge::gradcheck([](const Tensor& t) { return t.exp() * t + t; }, leaf({4}, 1)));
 }
 
 TEST_CASE("a deep composite expression passes gradcheck", "[06_autograd]") {
@@ -38,7 +38,7 @@ TEST_CASE("a deep composite expression passes gradcheck", "[06_autograd]") {
         Tensor s = h.sum(1, true).sqrt();
         return (h / s).log() * x[0].sum(1, true);
     };
-    CHECK(gradcheck(f, {leaf({3, 4}, 2), leaf({4, 5}, 3), leaf({5}, 4)}));
+    CHECK(judge::gradcheck(f, {leaf({3, 4}, 2), leaf({4, 5}, 3), leaf({5}, 4)}));
 }
 
 TEST_CASE("a two layer MLP built from raw tensor ops passes gradcheck for every parameter", "[06_autograd]") {
@@ -50,7 +50,7 @@ TEST_CASE("a two layer MLP built from raw tensor ops passes gradcheck for every 
         return (out - y).pow(2.0f).mean();
     };
     Inputs params{leaf({4, 5}, 7), leaf({5}, 8), leaf({5, 3}, 9), leaf({3}, 10)};
-    auto result = gradcheck(mlp_loss, params);
+    auto result = judge::gradcheck(mlp_loss, params);
     CHECK(result);
     CHECK(result.max_error < 1e-3);
     // and one step of gradient descent on those gradients lowers the loss
@@ -65,11 +65,13 @@ TEST_CASE("a leaf that does not require grad gets no gradient", "[06_autograd]")
     Tensor w = leaf({3}, 11), c = Tensor({1.f, 2.f, 3.f});
     (w * c).sum().backward();
     CHECK_FALSE(c.grad().defined());
-    CHECK(equal(w.grad(), c));
+    CHECK(judge::equal(w.grad(), c));
 }
 
-TEST_CASE("backward from a tensor that needs no grad says what to do", "[06_autograd]") {
-    Tensor c = Tensor({1.f, 2.f}).sum();
+// The three error tests below check the seed validation that Tensor::backward and run_backward
+// do before any student code runs: tests of ready-made code, on tensors built by judge::tensor.
+TEST_CASE("backward from a tensor that needs no grad says what to do", "[06_autograd][provided]") {
+    Tensor c = judge::tensor({3.f}, {});
     CHECK_THROWS_AS(c.backward(), ValueError);
     CHECK_THROWS_WITH(c.backward(), Contains("does not require grad") && Contains("requires_grad_()"));
 }
@@ -77,14 +79,13 @@ TEST_CASE("backward from a tensor that needs no grad says what to do", "[06_auto
 TEST_CASE("backward on a leaf adds the seed to its own gradient", "[06_autograd]") {
     Tensor x = Tensor({2.f, 3.f}).requires_grad_();
     x.backward(Tensor({1.f, 4.f}));
-    CHECK(equal(x.grad(), Tensor({1.f, 4.f})));
+    CHECK(judge::equal(x.grad(), Tensor({1.f, 4.f})));
 }
 
 // ---- seeds and their errors -------------------------------------------------------------------------
 
-TEST_CASE("backward without a gradient on a non-scalar tensor is a ValueError naming the shape", "[06_autograd]") {
-    Tensor x = leaf({4, 3}, 12);
-    Tensor y = x * 2.0f;
+TEST_CASE("backward without a gradient on a non-scalar tensor is a ValueError naming the shape", "[06_autograd][provided]") {
+    Tensor y = judge::tensor(std::vector<float>(12, 1.f), {4, 3}).requires_grad_();
     CHECK_THROWS_AS(y.backward(), ValueError);
     CHECK_THROWS_WITH(y.backward(), Contains("non-scalar") && Contains("[4, 3]") && Contains("pass a gradient"));
 }
@@ -92,19 +93,20 @@ TEST_CASE("backward without a gradient on a non-scalar tensor is a ValueError na
 TEST_CASE("backward with an explicit gradient computes a vector Jacobian product", "[06_autograd]") {
     Tensor x = Tensor({1.f, 2.f, 3.f}).requires_grad_();
     (x * x).backward(Tensor({1.f, 10.f, 100.f}));
-    CHECK(equal(x.grad(), Tensor({2.f, 40.f, 600.f})));
+    CHECK(judge::equal(x.grad(), Tensor({2.f, 40.f, 600.f})));
 }
 
-TEST_CASE("backward with a gradient of the wrong shape is a ShapeError naming both shapes", "[06_autograd]") {
-    Tensor y = leaf({2, 3}, 13) * 2.0f;
-    CHECK_THROWS_AS(y.backward(ones({3, 2})), ShapeError);
-    CHECK_THROWS_WITH(y.backward(ones({3, 2})), Contains("[3, 2]") && Contains("[2, 3]"));
+TEST_CASE("backward with a gradient of the wrong shape is a ShapeError naming both shapes", "[06_autograd][provided]") {
+    Tensor y = judge::tensor(std::vector<float>(6, 1.f), {2, 3}).requires_grad_();
+    Tensor g = judge::tensor(std::vector<float>(6, 1.f), {3, 2});
+    CHECK_THROWS_AS(y.backward(g), ShapeError);
+    CHECK_THROWS_WITH(y.backward(g), Contains("[3, 2]") && Contains("[2, 3]"));
 }
 
 TEST_CASE("a one element tensor of any rank can be the root without a gradient", "[06_autograd]") {
     Tensor x = Tensor({3.f}).requires_grad_();
     (x * x).reshape({1, 1}).backward();
-    CHECK(equal(x.grad(), Tensor({6.f})));
+    CHECK(judge::equal(x.grad(), Tensor({6.f})));
 }
 
 // ---- accumulation and zero_grad ------------------------------------------------------------------------
@@ -113,11 +115,11 @@ TEST_CASE("gradients accumulate across two backward calls until zero_grad", "[06
     Tensor x = Tensor({1.f, 2.f}).requires_grad_();
     (x * 3.0f).sum().backward();
     (x * x).sum().backward();
-    CHECK(equal(x.grad(), Tensor({5.f, 7.f})));
+    CHECK(judge::equal(x.grad(), Tensor({5.f, 7.f})));
     x.zero_grad();
     CHECK_FALSE(x.grad().defined());
     (x * 3.0f).sum().backward();
-    CHECK(equal(x.grad(), Tensor({3.f, 3.f})));
+    CHECK(judge::equal(x.grad(), Tensor({3.f, 3.f})));
 }
 
 TEST_CASE("two leaves fed the same gradient do not share gradient storage", "[06_autograd]") {
@@ -125,7 +127,7 @@ TEST_CASE("two leaves fed the same gradient do not share gradient storage", "[06
     (a + b).sum().backward();
     CHECK_FALSE(a.grad().shares_storage_with(b.grad()));
     a.mutable_grad().mul_(5.0f);
-    CHECK(equal(b.grad(), ones({3})));
+    CHECK(judge::equal(b.grad(), ones({3})));
     CHECK(a.grad().is_contiguous());
 }
 
@@ -135,13 +137,17 @@ TEST_CASE("retain_grad keeps the gradient of an intermediate tensor", "[06_autog
     h.retain_grad();
     Tensor z = h * h;
     z.sum().backward();
-    CHECK(equal(h.grad(), Tensor({6.f, 12.f})));
-    CHECK(equal(x.grad(), Tensor({18.f, 36.f})));
+    CHECK(judge::equal(h.grad(), Tensor({6.f, 12.f})));
+    CHECK(judge::equal(x.grad(), Tensor({18.f, 36.f})));
     CHECK_FALSE(z.grad().defined());  // not retained: intermediates keep no gradient by default
 }
 
-TEST_CASE("requires_grad_ on a result of an operation is a ValueError with a hint", "[06_autograd]") {
-    Tensor y = leaf({2}, 14) * 2.0f;
+// Tensor::requires_grad_'s check is ready-made (module 01's graph.hpp): [provided], on a tensor
+// built by judge::tensor with a hand-made node, as an operation would have left it.
+TEST_CASE("requires_grad_ on a result of an operation is a ValueError with a hint", "[06_autograd][provided]") {
+    Tensor y = judge::tensor({1.f, 2.f}, {2});
+    y.impl()->grad_fn = std::make_shared<autograd::Node>();
+    y.impl()->grad_fn->name = "mul";
     CHECK_THROWS_AS(y.requires_grad_(), ValueError);
     CHECK_THROWS_WITH(y.requires_grad_(false), Contains("only leaf tensors") && Contains("detach"));
 }
@@ -168,7 +174,7 @@ TEST_CASE("a node runs only after every consumer has added its gradient", "[06_a
     Tensor c = a + b;        // c = 4a
     Tensor d = c * b;        // d = 4a * 3a = 12 a^2 = 12 x^4 -> dd/dx = 48 x^3 = 384
     d.backward();
-    CHECK(allclose(x.grad(), Tensor({384.f})));
+    CHECK(judge::allclose(x.grad(), Tensor({384.f})));
     CHECK(autograd::last_backward_stats().rule_calls == 4);  // a, b, c, d: once each
 }
 
@@ -207,7 +213,7 @@ TEST_CASE("backward frees the graph so that a second backward says to pass retai
     CHECK(loss.grad_fn()->saved.empty());
     CHECK_THROWS_AS(loss.backward(), Error);
     CHECK_THROWS_WITH(loss.backward(), Contains("already freed") && Contains("retain_graph=true"));
-    CHECK(equal(x.grad(), Tensor({2.f, 4.f})));  // the failed call added nothing
+    CHECK(judge::equal(x.grad(), Tensor({2.f, 4.f})));  // the failed call added nothing
 }
 
 TEST_CASE("retain_graph keeps the graph for a second backward that accumulates", "[06_autograd]") {
@@ -216,7 +222,7 @@ TEST_CASE("retain_graph keeps the graph for a second backward that accumulates",
     loss.backward(Tensor(), true);
     CHECK_FALSE(loss.grad_fn()->released);
     loss.backward();
-    CHECK(allclose(x.grad(), x.detach().exp().mul(2.0f)));
+    CHECK(judge::allclose(x.grad(), x.detach().exp().mul(2.0f)));
     CHECK(loss.grad_fn()->released);
 }
 
@@ -232,7 +238,7 @@ TEST_CASE("a second loss through a trunk freed by the first loss needs retain_gr
     Tensor l1 = t2.sum(), l2 = (t2 * t2).sum();
     l1.backward(Tensor(), true);
     l2.backward();
-    CHECK(equal(z.grad(), Tensor({2.f + 8.f, 2.f + 16.f})));
+    CHECK(judge::equal(z.grad(), Tensor({2.f + 8.f, 2.f + 16.f})));
 }
 
 namespace {

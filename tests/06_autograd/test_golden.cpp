@@ -10,6 +10,7 @@
 #include "tinytorch/autograd/autograd.hpp"
 #include "tinytorch/activations/activations.hpp"
 #include "tinytorch/losses/losses.hpp"
+#include "support/judge.hpp"
 
 using namespace tinytorch;
 namespace F = tinytorch::nn::functional;
@@ -78,8 +79,8 @@ TEST_CASE("gradients of nine composite graphs match PyTorch", "[06_autograd]") {
         (out * c.tensor("w")).sum().backward();
         for (size_t i = 0; i < xs.size(); ++i) {
             const Tensor& expected = c.tensor("g" + std::to_string(i));
-            INFO("gradient of input " << i << ", largest difference " << max_abs_diff(xs[i].grad(), expected));
-            CHECK(allclose(xs[i].grad(), expected, 1e-4f, 1e-5f));
+            INFO("gradient of input " << i << ", largest difference " << judge::max_abs_diff(xs[i].grad(), expected));
+            CHECK(judge::allclose(xs[i].grad(), expected, 1e-4f, 1e-5f));
         }
     }
 }
@@ -122,15 +123,15 @@ TEST_CASE("loss gradients with weight ignore_index and pos_weight match PyTorch 
         const bool target_grad = c.tensors.count("grad_target") > 0;
         Tensor t = target_grad ? c.tensor("target").clone().requires_grad_() : c.tensor("target");
         Tensor out = test_golden_losses::loss_of(c, x, t);
-        CHECK(allclose(out, c.tensor("out"), 1e-5f, 1e-5f));
+        CHECK(judge::allclose(out, c.tensor("out"), 1e-5f, 1e-5f));
         out.sum().backward();
         REQUIRE(x.grad().defined());
-        INFO("input grad max abs diff " << max_abs_diff(x.grad(), c.tensor("grad_input")));
-        CHECK(allclose(x.grad(), c.tensor("grad_input"), 1e-4f, 1e-6f));
+        INFO("input grad max abs diff " << judge::max_abs_diff(x.grad(), c.tensor("grad_input")));
+        CHECK(judge::allclose(x.grad(), c.tensor("grad_input"), 1e-4f, 1e-6f));
         if (target_grad) {
             REQUIRE(t.grad().defined());
-            INFO("target grad max abs diff " << max_abs_diff(t.grad(), c.tensor("grad_target")));
-            CHECK(allclose(t.grad(), c.tensor("grad_target"), 1e-4f, 1e-6f));
+            INFO("target grad max abs diff " << judge::max_abs_diff(t.grad(), c.tensor("grad_target")));
+            CHECK(judge::allclose(t.grad(), c.tensor("grad_target"), 1e-4f, 1e-6f));
             ++target_grads;
         }
         ++checked;

@@ -5,6 +5,7 @@
 #include "golden/golden.hpp"
 #include "support/catch.hpp"
 #include "tinytorch/optimizers/optimizers.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 namespace {
@@ -62,8 +63,8 @@ void replay(const golden::Case& c) {
         for (size_t i = 0; i < params.size(); ++i) {
             const Tensor& expected = c.tensor("after" + std::to_string(k) + "_" + std::to_string(i));
             INFO("case " << c.name << " step " << k << " parameter " << i << " max |diff| "
-                         << max_abs_diff(params[i], expected));
-            CHECK(allclose(params[i], expected, 1e-5f, 1e-6f));
+                         << judge::max_abs_diff(params[i], expected));
+            CHECK(judge::allclose(params[i], expected, 1e-5f, 1e-6f));
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/optimizers/optimizers.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 namespace {
@@ -48,8 +49,14 @@ TEST_CASE("SGD weight decay adds wd times the parameter to the gradient", "[07_o
     CHECK_THAT(run(opt, p, {0.0f}), WithinAbs(2.0 - 0.5 * 0.2, 1e-6));
 }
 
+// The option checks are ready-made but need module 01 (the optimizers read their parameters
+// through is_contiguous): each test also checks the first step of that optimizer, and is graded.
 TEST_CASE("SGD rejects Nesterov without momentum or with dampening", "[07_optimizers]") {
-    Tensor p = scalar_param(0.0f);
+    Tensor p = judge::tensor({0.f}, {1}).requires_grad_();
+    optim::SGD nesterov({p}, optim::SGDOptions(0.1).momentum(0.9).nesterov(true));
+    p.set_grad(judge::tensor({1.f}, {1}));
+    nesterov.step();  // buffer b = g = 1; Nesterov step uses g + 0.9 b = 1.9
+    CHECK_THAT(judge::values(p)[0], WithinAbs(-0.19, 1e-6));
     CHECK_THROWS_AS(optim::SGD({p}, optim::SGDOptions(0.1).nesterov(true)), ValueError);
     CHECK_THROWS_WITH(optim::SGD({p}, optim::SGDOptions(0.1).momentum(0.9).dampening(0.1).nesterov(true)),
                       Contains("Nesterov") && Contains("dampening=0.1") && Contains("hint"));
@@ -74,7 +81,7 @@ TEST_CASE("Adam first step moves every parameter by about lr whatever the gradie
     p.set_grad(Tensor({1e-3f, -5.f, 1e3f}));
     optim::Adam opt({p}, 0.01);
     opt.step();
-    CHECK(allclose(p, Tensor({-0.01f, 0.01f, -0.01f}), 1e-4f, 1e-7f));
+    CHECK(judge::allclose(p, Tensor({-0.01f, 0.01f, -0.01f}), 1e-4f, 1e-7f));
 }
 
 TEST_CASE("Adam second step matches the bias corrected closed form", "[07_optimizers]") {
@@ -130,7 +137,11 @@ TEST_CASE("Adam amsgrad keeps the largest second moment", "[07_optimizers]") {
 }
 
 TEST_CASE("Adam and AdamW reject betas outside zero to one and negative eps", "[07_optimizers]") {
-    Tensor p = scalar_param(0.0f);
+    Tensor p = judge::tensor({0.f}, {1}).requires_grad_();
+    optim::Adam first({p}, optim::AdamOptions(0.1));
+    p.set_grad(judge::tensor({-3.f}, {1}));
+    first.step();  // bias-corrected first step: lr·g/(|g| + eps) = lr·sign(g), so p moves by +0.1
+    CHECK_THAT(judge::values(p)[0], WithinAbs(0.1, 1e-6));
     CHECK_THROWS_AS(optim::Adam({p}, optim::AdamOptions().betas({1.0, 0.999})), ValueError);
     CHECK_THROWS_WITH(optim::AdamW({p}, optim::AdamWOptions().betas({0.9, -0.1})),
                       Contains("AdamW") && Contains("betas") && Contains("-0.1"));
@@ -163,7 +174,11 @@ TEST_CASE("RMSprop momentum accumulates the normalised steps from zero", "[07_op
 }
 
 TEST_CASE("RMSprop rejects negative alpha eps momentum and weight decay", "[07_optimizers]") {
-    Tensor p = scalar_param(0.0f);
+    Tensor p = judge::tensor({0.f}, {1}).requires_grad_();
+    optim::RMSprop first({p}, optim::RMSpropOptions(0.01).alpha(0.99));
+    p.set_grad(judge::tensor({2.f}, {1}));
+    first.step();  // v = 0.01·4 = 0.04; p -= 0.01·2/(0.2 + eps) = 0.1
+    CHECK_THAT(judge::values(p)[0], WithinAbs(-0.1, 1e-5));
     CHECK_THROWS_WITH(optim::RMSprop({p}, optim::RMSpropOptions().alpha(-0.1)), Contains("alpha"));
     CHECK_THROWS_AS(optim::RMSprop({p}, optim::RMSpropOptions().eps(-1)), ValueError);
     CHECK_THROWS_AS(optim::RMSprop({p}, optim::RMSpropOptions().momentum(-1)), ValueError);

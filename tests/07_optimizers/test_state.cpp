@@ -4,6 +4,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/optimizers/optimizers.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 namespace {
@@ -58,7 +59,7 @@ TEST_CASE("state_dict names the learning rate steps and buffers like PyTorch", "
     CHECK(sd.at("state.0.step").item() == 1.0f);
     CHECK(sd.at("state.0.exp_avg").shape() == Shape{4, 3});
     // exp_avg after one step is (1 - beta1) * g
-    CHECK(allclose(sd.at("state.0.exp_avg"), params[0].grad() * 0.1f, 1e-6f, 1e-7f));
+    CHECK(judge::allclose(sd.at("state.0.exp_avg"), params[0].grad() * 0.1f, 1e-6f, 1e-7f));
 }
 
 TEST_CASE("state_dict of each optimizer holds its own buffers", "[07_optimizers]") {
@@ -103,8 +104,8 @@ TEST_CASE("a saved and reloaded optimizer takes identical subsequent steps", "[0
             opt_a->step();
             opt_b->step();
         }
-        CHECK(equal(a[0], b[0]));
-        CHECK(equal(a[1], b[1]));
+        CHECK(judge::equal(a[0], b[0]));
+        CHECK(judge::equal(a[1], b[1]));
     }
 }
 
@@ -119,7 +120,7 @@ TEST_CASE("an optimizer that skips the reload drifts from the original", "[07_op
     set_grads(b, 3);
     opt_a.step();
     opt_b.step();
-    CHECK_FALSE(allclose(a[0], b[0]));
+    CHECK_FALSE(judge::allclose(a[0], b[0]));
 }
 
 TEST_CASE("load_state_dict copies the buffers instead of sharing them", "[07_optimizers]") {

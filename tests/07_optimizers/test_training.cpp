@@ -5,6 +5,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/optimizers/optimizers.hpp"
+#include "support/judge.hpp"
 using namespace tinytorch;
 
 namespace {
@@ -85,8 +86,8 @@ TEST_CASE("a parameter larger than one block updates exactly like its pieces", "
     }
     // equal up to rounding: vectorised and scalar code paths may round a multiply-add differently
     Tensor joined = cat(pieces, 0).detach();
-    INFO("max |diff| " << max_abs_diff(big.detach(), joined));
-    CHECK(allclose(big.detach(), joined, 1e-6f, 1e-7f));
+    INFO("max |diff| " << judge::max_abs_diff(big.detach(), joined));
+    CHECK(judge::allclose(big.detach(), joined, 1e-6f, 1e-7f));
 }
 
 TEST_CASE("SGD trains a Linear layer by backward to recover a linear map", "[07_optimizers]") {
@@ -105,7 +106,7 @@ TEST_CASE("SGD trains a Linear layer by backward to recover a linear map", "[07_
         loss_value = loss.item();
     }
     CHECK(loss_value < 1e-6f);
-    CHECK(allclose(fc.weight, true_w, 1e-3f, 1e-3f));
+    CHECK(judge::allclose(fc.weight, true_w, 1e-3f, 1e-3f));
     CHECK_THAT(fc.bias.item(), WithinAbs(0.3, 1e-3));
 }
 

@@ -6,6 +6,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/training/training.hpp"
+#include "support/judge.hpp"
 
 using namespace tinytorch;
 namespace fs = std::filesystem;
@@ -42,11 +43,11 @@ TEST_CASE("safetensors round-trips tensors and metadata in order", "[08_training
     REQUIRE(back.size() == 4);
     CHECK(back.items()[0].first == "layer.weight");
     CHECK(back.items()[3].first == "view");
-    CHECK(equal(back.at("layer.weight"), sd.at("layer.weight")));
-    CHECK(equal(back.at("layer.bias"), sd.at("layer.bias")));
+    CHECK(judge::equal(back.at("layer.weight"), sd.at("layer.weight")));
+    CHECK(judge::equal(back.at("layer.bias"), sd.at("layer.bias")));
     CHECK(back.at("scalar").dim() == 0);
     CHECK(back.at("scalar").item() == 7.f);
-    CHECK(equal(back.at("view"), arange(0, 12).reshape({3, 4}).t().contiguous()));
+    CHECK(judge::equal(back.at("view"), arange(0, 12).reshape({3, 4}).t().contiguous()));
     CHECK(meta["epoch"] == "3");
     CHECK(meta["note"] == "a \"quoted\" value");
 }
@@ -118,7 +119,7 @@ TEST_CASE("weights save and load into a fresh model and a strict load names bad 
     nn::Sequential b(nn::Linear(3, 4), nn::ReLU(), nn::Linear(4, 2));
     train::load_weights(b, path);
     Tensor x = randn({5, 3});
-    CHECK(equal(a.forward(x), b.forward(x)));
+    CHECK(judge::equal(a.forward(x), b.forward(x)));
 
     nn::Sequential wrong(nn::Linear(3, 5), nn::ReLU(), nn::Linear(5, 2));
     CHECK_THROWS_WITH(train::load_weights(wrong, path), Contains("0.weight"));
@@ -184,7 +185,7 @@ TEST_CASE("a run resumed from a checkpoint ends with exactly the weights of an u
 
     auto pa = net_a->parameters(), pb = net_b->parameters();
     REQUIRE(pa.size() == pb.size());
-    for (size_t i = 0; i < pa.size(); ++i) CHECK(equal(pa[i], pb[i]));
+    for (size_t i = 0; i < pa.size(); ++i) CHECK(judge::equal(pa[i], pb[i]));
     CHECK(tb.step() == ta.step());
 }
 

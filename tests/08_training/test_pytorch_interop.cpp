@@ -9,6 +9,7 @@
 #include "golden/golden.hpp"
 #include "support/catch.hpp"
 #include "tinytorch/training/training.hpp"
+#include "support/judge.hpp"
 
 using namespace tinytorch;
 
@@ -49,8 +50,8 @@ TEST_CASE("an MLP trained in PyTorch loads by its state_dict names and gives PyT
     const golden::Case& c = interop_case("mlp_from_torch");
     NoGradGuard no_grad;
     Tensor out = net(c.tensor("input"));
-    INFO("max abs diff " << max_abs_diff(out, c.tensor("out")));
-    CHECK(allclose(out, c.tensor("out"), 1e-5f, 1e-6f));
+    INFO("max abs diff " << judge::max_abs_diff(out, c.tensor("out")));
+    CHECK(judge::allclose(out, c.tensor("out"), 1e-5f, 1e-6f));
 }
 
 TEST_CASE("MLP weights saved here are what PyTorch writes and PyTorch gets TinyTorch's outputs from them", "[08_training]") {
@@ -71,6 +72,6 @@ TEST_CASE("MLP weights saved here are what PyTorch writes and PyTorch gets TinyT
     net.eval();
     NoGradGuard no_grad;
     Tensor out = net(c.tensor("input"));
-    INFO("max abs diff " << max_abs_diff(out, c.tensor("out")));
-    CHECK(allclose(out, c.tensor("out"), 1e-5f, 1e-6f));
+    INFO("max abs diff " << judge::max_abs_diff(out, c.tensor("out")));
+    CHECK(judge::allclose(out, c.tensor("out"), 1e-5f, 1e-6f));
 }

@@ -9,6 +9,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/training/training.hpp"
+#include "support/judge.hpp"
 
 using namespace tinytorch;
 
@@ -152,7 +153,7 @@ TEST_CASE("save_safetensors writes I64 and BOOL where asked and PyTorch's dtypes
     StateDict back = train::load_safetensors(path);
     CHECK(back.at("bn.num_batches_tracked").item() == 42.f);
     CHECK(back.at("mask").dtype() == kBool);
-    CHECK(equal(back.at("bn.weight"), sd.at("bn.weight")));
+    CHECK(judge::equal(back.at("bn.weight"), sd.at("bn.weight")));
     StateDict fractional;
     fractional.insert("x", Tensor({0.5f}));
     CHECK_THROWS_AS(train::save_safetensors(path, fractional, {}, {{"x", "I64"}}), ValueError);

@@ -3,6 +3,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/training/training.hpp"
+#include "support/judge.hpp"
 
 using namespace tinytorch;
 
@@ -69,7 +70,7 @@ TEST_CASE("accumulating two batches of 32 gives the same step as one batch of 64
         return model.weight.detach().clone();
     };
     Tensor big = run(64, 1), accumulated = run(32, 2);
-    CHECK(allclose(big, accumulated, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(big, accumulated, 1e-5f, 1e-6f));
 }
 
 TEST_CASE("the short last accumulation group is averaged over its own size", "[08_training]") {
@@ -100,15 +101,20 @@ TEST_CASE("the short last accumulation group is averaged over its own size", "[0
     };
     group_step(0, 32);   // batches 1 and 2 together: a mean over 32 samples
     group_step(32, 48);  // batch 3 alone
-    CHECK(allclose(model.weight, w, 1e-5f, 1e-6f));
-    CHECK(allclose(model.bias, b, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(model.weight, w, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(model.bias, b, 1e-5f, 1e-6f));
 }
 
 TEST_CASE("accumulation_steps below one is rejected", "[08_training]") {
+    // the check is ready-made; the valid trainer's epoch (the student's train_epoch) makes this test graded
     nn::Linear model(2, 1);
     optim::SGD sgd(model.parameters(), optim::SGDOptions(0.1));
     CHECK_THROWS_AS(train::Trainer(model, sgd, mse, quiet(0)), ValueError);
     CHECK_THROWS_WITH(train::Trainer(model, sgd, mse, quiet(0)), Contains("accumulation_steps"));
+    train::Trainer ok(model, sgd, mse, quiet(1));
+    data::DataLoader loader(regression_set(), data::DataLoaderOptions().batch_size(16));
+    CHECK(ok.train_epoch(loader).samples == 64);
+    CHECK(ok.step() == 4);
 }
 
 TEST_CASE("evaluate builds no graph and restores the training mode", "[08_training]") {
@@ -134,6 +140,17 @@ TEST_CASE("evaluate builds no graph and restores the training mode", "[08_traini
 TEST_CASE("count_correct uses argmax for class scores and 0.5 for probabilities", "[08_training]") {
     Tensor scores({{0.1f, 0.9f, 0.0f}, {2.0f, 1.0f, 0.0f}, {0.0f, 0.0f, 3.0f}});
     CHECK(train::count_correct(scores, Tensor({1.f, 0.f, 1.f})) == 2);
+    {  // the student's evaluate reports it as accuracy: an identity Linear passes the scores through
+        nn::Linear id(3, 3);
+        id.weight.detach().copy_(eye(3));
+        id.bias.detach().fill_(0.0f);
+        optim::SGD sgd(id.parameters(), optim::SGDOptions(0.1));
+        train::TrainerOptions o = quiet();
+        o.correct = train::count_correct;
+        train::Trainer t(id, sgd, [](const Tensor& p, const Tensor&) { return p.sum() * 0.0f; }, o);
+        data::DataLoader loader(data::TensorDataset(scores, Tensor({1.f, 0.f, 1.f})), data::DataLoaderOptions().batch_size(3));
+        CHECK_THAT(t.evaluate(loader).accuracy, WithinAbs(2.0 / 3.0, 1e-12));
+    }
     Tensor probs = Tensor({0.7f, 0.2f, 0.6f, 0.4f}).reshape({4, 1});
     CHECK(train::count_correct(probs, Tensor({1.f, 0.f, 0.f, 0.f}).reshape({4, 1})) == 3);
     CHECK_THROWS_AS(train::count_correct(scores, Tensor({1.f, 0.f})), ShapeError);
@@ -146,8 +163,8 @@ TEST_CASE("clip_grad_norm_ scales all gradients together to the maximum norm", "
     // c has no gradient: skipped
     double norm = nn::utils::clip_grad_norm_({a, b, c}, 1.0);
     CHECK_THAT(norm, WithinAbs(5.0, 1e-6));
-    CHECK(allclose(a.grad(), Tensor({0.6f, 0.f}), 1e-5f));
-    CHECK(allclose(b.grad(), Tensor({0.8f}), 1e-5f));
+    CHECK(judge::allclose(a.grad(), Tensor({0.6f, 0.f}), 1e-5f));
+    CHECK(judge::allclose(b.grad(), Tensor({0.8f}), 1e-5f));
     CHECK_FALSE(c.grad().defined());
 }
 
@@ -155,18 +172,21 @@ TEST_CASE("clip_grad_norm_ leaves small gradients alone and rejects a bad max_no
     Tensor a = zeros({2}).requires_grad_();
     a.set_grad(Tensor({0.3f, 0.4f}));
     CHECK_THAT(nn::utils::clip_grad_norm_({a}, 1.0), WithinAbs(0.5, 1e-6));
-    CHECK(allclose(a.grad(), Tensor({0.3f, 0.4f})));
+    CHECK(judge::allclose(a.grad(), Tensor({0.3f, 0.4f})));
     CHECK_THROWS_AS(nn::utils::clip_grad_norm_({a}, 0.0), ValueError);
     CHECK_THROWS_WITH(nn::utils::clip_grad_norm_({a}, -1.0), Contains("max_norm"));
 }
 
-TEST_CASE("Trainer clips before each step when asked", "[08_training]") {
+TEST_CASE("Trainer clips before each step when asked and refuses a negative clip_grad_norm", "[08_training]") {
     manual_seed(4);
     nn::Linear model(2, 1);
     Tensor w0 = model.weight.detach().clone();
     optim::SGD sgd(model.parameters(), optim::SGDOptions(1.0));
-    train::Trainer trainer(model, sgd, [](const Tensor& p, const Tensor& t) { return (p - t).pow(2).mean() * 1000.0f; },
-                           quiet(1, 0.01));
+    auto loss = [](const Tensor& p, const Tensor& t) { return (p - t).pow(2).mean() * 1000.0f; };
+    train::TrainerOptions bad = quiet(1, 0.01);
+    bad.clip_grad_norm = -1.0;
+    CHECK_THROWS_WITH(train::Trainer(model, sgd, loss, bad), Contains("clip_grad_norm must be >= 0") && Contains("got -1"));
+    train::Trainer trainer(model, sgd, loss, quiet(1, 0.01));
     data::DataLoader loader(regression_set(16), data::DataLoaderOptions().batch_size(16));
     trainer.train_epoch(loader);
     // lr 1 and a clipped gradient of norm <= 0.01: the weights moved at most 0.01.

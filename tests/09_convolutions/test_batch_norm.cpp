@@ -3,11 +3,12 @@
 // finite differences, buffers in the state dict, errors.
 #include "support/catch.hpp"
 #include "tinytorch/convolutions/convolutions.hpp"
+#include "golden/golden.hpp"
 #include "helpers.hpp"
+#include "support/judge_gradcheck.hpp"
 
 using namespace tinytorch;
 using namespace conv_test;
-using autograd::gradcheck;
 
 namespace {
 /// Channel c of x holds values around mean 2c - 1 with spread c + 1.
@@ -22,8 +23,8 @@ TEST_CASE("BatchNorm2d in training normalises every channel to mean zero and var
     nn::BatchNorm2d bn(3);
     Tensor y = bn(shifted_batch(400));
     Tensor mean = y.mean({0, 2, 3}), var = y.var({0, 2, 3}, /*unbiased=*/false);
-    CHECK(allclose(mean, zeros({3}), 0.0f, 1e-5f));
-    CHECK(allclose(var, ones({3}), 0.0f, 1e-3f));
+    CHECK(judge::allclose(mean, zeros({3}), 0.0f, 1e-5f));
+    CHECK(judge::allclose(var, ones({3}), 0.0f, 1e-3f));
 }
 
 TEST_CASE("BatchNorm2d applies gamma and beta per channel", "[09_convolutions]") {
@@ -31,8 +32,8 @@ TEST_CASE("BatchNorm2d applies gamma and beta per channel", "[09_convolutions]")
     bn.weight.copy_(Tensor({2.f, 0.5f, 1.f}));
     bn.bias.copy_(Tensor({1.f, -1.f, 0.f}));
     Tensor y = bn(shifted_batch(401));
-    CHECK(allclose(y.mean({0, 2, 3}), Tensor({1.f, -1.f, 0.f}), 0.0f, 1e-5f));
-    CHECK(allclose(y.var({0, 2, 3}, /*unbiased=*/false), Tensor({4.f, 0.25f, 1.f}), 1e-3f, 1e-4f));
+    CHECK(judge::allclose(y.mean({0, 2, 3}), Tensor({1.f, -1.f, 0.f}), 0.0f, 1e-5f));
+    CHECK(judge::allclose(y.var({0, 2, 3}, /*unbiased=*/false), Tensor({4.f, 0.25f, 1.f}), 1e-3f, 1e-4f));
 }
 
 TEST_CASE("BatchNorm2d updates running stats with momentum and the unbiased variance", "[09_convolutions]") {
@@ -40,10 +41,10 @@ TEST_CASE("BatchNorm2d updates running stats with momentum and the unbiased vari
     Tensor x = shifted_batch(402);
     Tensor mean = x.mean({0, 2, 3}), unbiased = x.var({0, 2, 3}, /*unbiased=*/true);
     bn(x);
-    CHECK(allclose(bn.running_mean, mean * 0.25f, 1e-5f, 1e-6f));
-    CHECK(allclose(bn.running_var, unbiased * 0.25f + 0.75f, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(bn.running_mean, mean * 0.25f, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(bn.running_var, unbiased * 0.25f + 0.75f, 1e-5f, 1e-6f));
     bn(x);
-    CHECK(allclose(bn.running_mean, mean * (0.25f + 0.25f * 0.75f), 1e-5f, 1e-6f));
+    CHECK(judge::allclose(bn.running_mean, mean * (0.25f + 0.25f * 0.75f), 1e-5f, 1e-6f));
     CHECK(bn.num_batches_tracked.item() == 2.0f);
 }
 
@@ -57,9 +58,9 @@ TEST_CASE("BatchNorm2d in eval mode uses the running stats and leaves them alone
     Tensor x = Tensor({3.f, 5.f, -2.f, -1.f}).reshape({1, 2, 2, 1});
     Tensor y = bn(x);
     const float s0 = 3.f / std::sqrt(4.f + 1e-5f), s1 = 1.f / std::sqrt(0.25f + 1e-5f);
-    CHECK(allclose(y.reshape({4}), Tensor({2.f * s0 + 0.5f, 4.f * s0 + 0.5f, 0.f, 1.f * s1}), 1e-5f, 1e-6f));
-    CHECK(equal(bn.running_mean, Tensor({1.f, -2.f})));
-    CHECK(equal(bn.running_var, Tensor({4.f, 0.25f})));
+    CHECK(judge::allclose(y.reshape({4}), Tensor({2.f * s0 + 0.5f, 4.f * s0 + 0.5f, 0.f, 1.f * s1}), 1e-5f, 1e-6f));
+    CHECK(judge::equal(bn.running_mean, Tensor({1.f, -2.f})));
+    CHECK(judge::equal(bn.running_var, Tensor({4.f, 0.25f})));
     CHECK(bn.num_batches_tracked.item() == 0.0f);
 }
 
@@ -70,8 +71,8 @@ TEST_CASE("BatchNorm2d without tracking normalises with batch stats in both mode
     Tensor x = shifted_batch(403);
     Tensor train_y = bn(x);
     bn.eval();
-    CHECK(allclose(bn(x), train_y));
-    CHECK(allclose(train_y.mean({0, 2, 3}), zeros({3}), 0.0f, 1e-5f));
+    CHECK(judge::allclose(bn(x), train_y));
+    CHECK(judge::allclose(train_y.mean({0, 2, 3}), zeros({3}), 0.0f, 1e-5f));
 }
 
 TEST_CASE("BatchNorm2d buffers appear in the state dict after its parameters", "[09_convolutions]") {
@@ -82,9 +83,9 @@ TEST_CASE("BatchNorm2d buffers appear in the state dict after its parameters", "
     CHECK(keys == std::vector<std::string>{"weight", "bias", "running_mean", "running_var", "num_batches_tracked"});
     CHECK(bn.parameters().size() == 2);
     CHECK(bn.buffers().size() == 3);
-    CHECK(equal(bn.weight, ones({4})));
-    CHECK(equal(bn.bias, zeros({4})));
-    CHECK(equal(bn.running_var, ones({4})));
+    CHECK(judge::equal(bn.weight, ones({4})));
+    CHECK(judge::equal(bn.bias, zeros({4})));
+    CHECK(judge::equal(bn.running_var, ones({4})));
     CHECK_FALSE(bn.running_mean.requires_grad());
 }
 
@@ -92,35 +93,43 @@ TEST_CASE("BatchNorm2d running stats survive a state dict round trip", "[09_conv
     nn::BatchNorm2d a(3), b(3);
     a(shifted_batch(404));
     b.load_state_dict(a.state_dict());
-    CHECK(equal(b.running_mean, a.running_mean));
-    CHECK(equal(b.running_var, a.running_var));
+    CHECK(judge::equal(b.running_mean, a.running_mean));
+    CHECK(judge::equal(b.running_var, a.running_var));
     a.eval();
     b.eval();
     Tensor x = shifted_batch(405);
-    CHECK(equal(a(x), b(x)));
+    CHECK(judge::equal(a(x), b(x)));
 }
 
 TEST_CASE("the fused batch_norm2d agrees with the composed reference in value and gradient", "[09_convolutions]") {
-    for (bool training : {true, false}) {
-        INFO("training " << training);
-        Tensor x1 = shifted_batch(410).requires_grad_(), x2 = x1.detach().clone().requires_grad_();
-        Tensor g1 = Tensor({1.5f, 0.5f, -1.f}).requires_grad_(), g2 = g1.detach().clone().requires_grad_();
-        Tensor b1 = Tensor({0.1f, 0.2f, 0.3f}).requires_grad_(), b2 = b1.detach().clone().requires_grad_();
-        Tensor rm1 = Tensor({0.5f, 1.f, 2.f}), rv1 = Tensor({1.f, 2.f, 3.f});
+    // On a batch whose channels are shifted and scaled (golden cases bn_shifted_*): both the fused
+    // kernel and the composed reference must give PyTorch's values, gradients and running stats.
+    static const std::vector<golden::Case> all = golden::load("convolutions_forward_backward.txt");
+    int n = 0;
+    for (const golden::Case& c : golden::with_op(all, "batch_norm2d_shifted")) {
+        const bool training = c.int_attr("training") != 0;
+        INFO("golden case " << c.name);
+        Tensor x1 = c.tensor("input").clone().requires_grad_(), x2 = c.tensor("input").clone().requires_grad_();
+        Tensor g1 = c.tensor("weight").clone().requires_grad_(), g2 = c.tensor("weight").clone().requires_grad_();
+        Tensor b1 = c.tensor("bias").clone().requires_grad_(), b2 = c.tensor("bias").clone().requires_grad_();
+        Tensor rm1 = c.tensor("running_mean").clone(), rv1 = c.tensor("running_var").clone();
         Tensor rm2 = rm1.clone(), rv2 = rv1.clone();
-        Tensor up = random({4, 3, 5, 6}, 411);
+        const Tensor& up = c.tensor("grad_out");
         Tensor fused = batch_norm2d(x1, rm1, rv1, g1, b1, training, 0.1, 1e-5);
         Tensor reference = batch_norm2d_reference(x2, rm2, rv2, g2, b2, training, 0.1, 1e-5);
         CHECK(fused.grad_fn()->name == "batch_norm2d");
-        CHECK(allclose(fused, reference, 1e-4f, 1e-5f));
+        CHECK(judge::allclose(fused, c.tensor("out"), 1e-4, 1e-5));
+        CHECK(judge::allclose(reference, c.tensor("out"), 1e-4, 1e-5));
         fused.backward(up);
         reference.backward(up);
-        CHECK(allclose(x1.grad(), x2.grad(), 1e-3f, 1e-5f));
-        CHECK(allclose(g1.grad(), g2.grad(), 1e-4f, 1e-4f));
-        CHECK(allclose(b1.grad(), b2.grad(), 1e-5f, 1e-5f));
-        CHECK(allclose(rm1, rm2, 1e-5f, 1e-6f));
-        CHECK(allclose(rv1, rv2, 1e-5f, 1e-6f));
+        for (const Tensor* gx : {&x1.grad(), &x2.grad()}) CHECK(judge::allclose(*gx, c.tensor("grad_input"), 1e-3, 1e-5));
+        for (const Tensor* gg : {&g1.grad(), &g2.grad()}) CHECK(judge::allclose(*gg, c.tensor("grad_weight"), 1e-4, 1e-4));
+        for (const Tensor* gb : {&b1.grad(), &b2.grad()}) CHECK(judge::allclose(*gb, c.tensor("grad_bias"), 1e-4, 1e-4));
+        for (const Tensor* r : {&rm1, &rm2}) CHECK(judge::allclose(*r, c.tensor("new_running_mean"), 1e-5, 1e-6));
+        for (const Tensor* r : {&rv1, &rv2}) CHECK(judge::allclose(*r, c.tensor("new_running_var"), 1e-5, 1e-6));
+        ++n;
     }
+    CHECK(n == 2);
 }
 
 TEST_CASE("batch_norm2d and its gradients are the same with one thread and with two", "[09_convolutions]") {
@@ -137,26 +146,26 @@ TEST_CASE("batch_norm2d and its gradients are the same with one thread and with 
     std::vector<Tensor> one = run(1), two = run(2);
     for (size_t i = 0; i < one.size(); ++i) {
         INFO("result " << i);
-        CHECK(allclose(one[i], two[i], 1e-5f, 1e-6f));
+        CHECK(judge::allclose(one[i], two[i], 1e-5f, 1e-6f));
     }
 }
 
 TEST_CASE("batch_norm2d gradients for x gamma and beta pass gradcheck in training", "[09_convolutions]") {
     auto f = [](const Inputs& v) { return batch_norm2d(v[0], Tensor(), Tensor(), v[1], v[2], true); };
-    CHECK(gradcheck(f, {leaf({3, 2, 3, 4}, 420), leaf({2}, 421, 0.5f, 1.5f), leaf({2}, 422)}));
+    CHECK(judge::gradcheck(f, {leaf({3, 2, 3, 4}, 420), leaf({2}, 421, 0.5f, 1.5f), leaf({2}, 422)}));
 }
 
 TEST_CASE("batch_norm2d gradients pass gradcheck in eval mode and without affine", "[09_convolutions]") {
     Tensor rm = Tensor({0.2f, -0.1f}), rv = Tensor({0.8f, 1.3f});
     auto eval = [&](const Inputs& v) { return batch_norm2d(v[0], rm, rv, v[1], v[2], false); };
-    CHECK(gradcheck(eval, {leaf({2, 2, 3, 3}, 430), leaf({2}, 431), leaf({2}, 432)}));
+    CHECK(judge::gradcheck(eval, {leaf({2, 2, 3, 3}, 430), leaf({2}, 431), leaf({2}, 432)}));
     auto plain = [](const Tensor& x) { return batch_norm2d(x, Tensor(), Tensor(), Tensor(), Tensor(), true); };
-    CHECK(gradcheck(plain, leaf({4, 3, 2, 2}, 433)));
+    CHECK(judge::gradcheck(plain, leaf({4, 3, 2, 2}, 433)));
 }
 
 TEST_CASE("the batch_norm2d reference passes gradcheck too", "[09_convolutions]") {
     auto f = [](const Inputs& v) { return batch_norm2d_reference(v[0], Tensor(), Tensor(), v[1], v[2], true); };
-    CHECK(gradcheck(f, {leaf({3, 2, 3, 3}, 440), leaf({2}, 441, 0.5f, 1.5f), leaf({2}, 442)}));
+    CHECK(judge::gradcheck(f, {leaf({3, 2, 3, 3}, 440), leaf({2}, 441, 0.5f, 1.5f), leaf({2}, 442)}));
 }
 
 TEST_CASE("BatchNorm2d sends gradients to its weight and bias and the input", "[09_convolutions]") {
@@ -168,7 +177,7 @@ TEST_CASE("BatchNorm2d sends gradients to its weight and bias and the input", "[
     REQUIRE(x.grad().defined());
     CHECK(bn.weight.grad().abs().sum().item() > 0.0f);
     // the input gradient of a normalisation sums to zero per channel
-    CHECK(allclose(x.grad().sum({0, 2, 3}), zeros({3}), 0.0f, 1e-4f));
+    CHECK(judge::allclose(x.grad().sum({0, 2, 3}), zeros({3}), 0.0f, 1e-4f));
 }
 
 TEST_CASE("BatchNorm2d names the expected channels when the input has the wrong ones", "[09_convolutions]") {

@@ -2,11 +2,12 @@
 // its gradients against finite differences, nn::Conv2d, and every error path.
 #include "support/catch.hpp"
 #include "tinytorch/convolutions/convolutions.hpp"
+#include "golden/golden.hpp"
 #include "helpers.hpp"
+#include "support/judge_gradcheck.hpp"
 
 using namespace tinytorch;
 using namespace conv_test;
-using autograd::gradcheck;
 
 namespace {
 struct Config {
@@ -16,18 +17,36 @@ struct Config {
     bool bias;
 };
 
+/// conv2d and conv2d_naive on the inputs of golden case naive_<seed> (tests/golden/gen_convolutions.py,
+/// same geometry as `c`): both must match PyTorch's output — the expected value comes from PyTorch,
+/// not from the other student function.
 void check_against_naive(const Config& c, uint64_t seed) {
-    Tensor x = random({c.N, c.C, c.H, c.W}, seed);
-    Tensor w = random({c.O, c.C / c.groups, c.kh, c.kw}, seed + 1);
-    Tensor b = c.bias ? random({c.O}, seed + 2) : Tensor();
+    static const std::vector<golden::Case> all = golden::load("convolutions_forward_backward.txt");
+    const golden::Case* found = nullptr;
+    for (const golden::Case& g : all)
+        if (g.name == "naive_" + std::to_string(seed)) found = &g;
+    REQUIRE(found != nullptr);
+    const golden::Case& g = *found;
+    REQUIRE(g.int_attr("N") == c.N);
+    REQUIRE(g.int_attr("O") == c.O);
+    REQUIRE(g.int_attr("groups") == c.groups);
+    REQUIRE(g.int_attr("sh") == c.stride.h);
+    REQUIRE(g.int_attr("pw") == c.padding.w);
+    REQUIRE(g.int_attr("dw") == c.dilation.w);
+    const Tensor& x = g.tensor("input");
+    const Tensor& w = g.tensor("weight");
+    Tensor b = c.bias ? g.tensor("bias") : Tensor();
     Tensor fast = conv2d(x, w, b, c.stride, c.padding, c.dilation, c.groups);
     Tensor slow = conv2d_naive(x, w, b, c.stride, c.padding, c.dilation, c.groups);
     INFO("config N=" << c.N << " C=" << c.C << " H=" << c.H << " W=" << c.W << " O=" << c.O << " k=" << c.kh << "x"
                      << c.kw << " stride=" << c.stride.str() << " padding=" << c.padding.str()
                      << " dilation=" << c.dilation.str() << " groups=" << c.groups << " bias=" << c.bias);
-    REQUIRE(fast.shape() == slow.shape());
-    INFO("max abs diff " << max_abs_diff(fast, slow));
-    CHECK(allclose(fast, slow, 1e-4f, 1e-5f));
+    const Tensor& want = g.tensor("out");
+    REQUIRE(fast.shape() == want.shape());
+    REQUIRE(slow.shape() == want.shape());
+    INFO("max abs diff: conv2d " << judge::max_abs_diff(fast, want) << ", conv2d_naive " << judge::max_abs_diff(slow, want));
+    CHECK(judge::allclose(fast, want, 1e-4, 1e-5));
+    CHECK(judge::allclose(slow, want, 1e-4, 1e-5));
 }
 }  // namespace
 
@@ -47,15 +66,15 @@ TEST_CASE("conv2d computes a hand example with padding", "[09_convolutions]") {
     Tensor w = ones({1, 1, 2, 2});
     Tensor y = conv2d(x, w, Tensor({0.5f}), 1, 1);
     REQUIRE(y.shape() == Shape{1, 1, 4, 4});
-    CHECK(allclose(y.reshape({16}), Tensor({1.5f, 3.5f, 5.5f, 3.5f, 5.5f, 12.5f, 16.5f, 9.5f, 11.5f, 24.5f, 28.5f,
+    CHECK(judge::allclose(y.reshape({16}), Tensor({1.5f, 3.5f, 5.5f, 3.5f, 5.5f, 12.5f, 16.5f, 9.5f, 11.5f, 24.5f, 28.5f,
                                             15.5f, 7.5f, 15.5f, 17.5f, 9.5f})));
-    CHECK(allclose(conv2d_naive(x, w, Tensor({0.5f}), 1, 1), y));
+    CHECK(judge::allclose(conv2d_naive(x, w, Tensor({0.5f}), 1, 1), y));
 }
 
 TEST_CASE("conv2d is a cross correlation that does not flip the kernel", "[09_convolutions]") {
     Tensor x = Tensor({1.f, 2.f, 3.f, 4.f}).reshape({1, 1, 1, 4});
     Tensor w = Tensor({1.f, 10.f}).reshape({1, 1, 1, 2});
-    CHECK(allclose(conv2d(x, w).reshape({3}), Tensor({21.f, 32.f, 43.f})));
+    CHECK(judge::allclose(conv2d(x, w).reshape({3}), Tensor({21.f, 32.f, 43.f})));
 }
 
 TEST_CASE("conv2d gives the shapes of the classic examples", "[09_convolutions]") {
@@ -99,11 +118,14 @@ TEST_CASE("conv2d matches the naive loops for pointwise convolutions", "[09_conv
 }
 
 TEST_CASE("conv2d reads non contiguous inputs correctly", "[09_convolutions]") {
-    Tensor base = random({2, 5, 6, 3}, 170);
-    Tensor x = base.permute({0, 3, 1, 2});  // [2, 3, 5, 6], a strided view
-    Tensor w = random({4, 3, 3, 3}, 171);
-    CHECK(allclose(conv2d(x, w, Tensor(), 1, 1), conv2d(x.contiguous(), w, Tensor(), 1, 1)));
-    CHECK(allclose(conv2d(x, w, Tensor(), 1, 1), conv2d_naive(x, w, Tensor(), 1, 1), 1e-4f, 1e-5f));
+    static const std::vector<golden::Case> all = golden::load("convolutions_forward_backward.txt");
+    const golden::Case g = golden::with_op(all, "conv2d_permuted").at(0);
+    Tensor x = g.tensor("base").permute({0, 3, 1, 2});  // [2, 3, 5, 6], a strided view
+    const Tensor& w = g.tensor("weight");
+    REQUIRE_FALSE(x.is_contiguous());
+    CHECK(judge::allclose(conv2d(x, w, Tensor(), 1, 1), g.tensor("out"), 1e-4, 1e-5));  // PyTorch's values
+    CHECK(judge::allclose(conv2d_naive(x, w, Tensor(), 1, 1), g.tensor("out"), 1e-4, 1e-5));
+    CHECK(judge::allclose(conv2d(x, w, Tensor(), 1, 1), conv2d(x.contiguous(), w, Tensor(), 1, 1)));
 }
 
 TEST_CASE("conv2d and its gradients are the same with one thread and with two", "[09_convolutions]") {
@@ -119,7 +141,7 @@ TEST_CASE("conv2d and its gradients are the same with one thread and with two", 
     std::vector<Tensor> one = run(1), two = run(2);
     for (size_t i = 0; i < one.size(); ++i) {
         INFO("result " << i);
-        CHECK(allclose(one[i], two[i], 1e-5f, 1e-5f));
+        CHECK(judge::allclose(one[i], two[i], 1e-5f, 1e-5f));
     }
 }
 
@@ -144,13 +166,13 @@ static void check_gradients_by_linearity(const Shape& xs, const Shape& ws, int t
     Tensor y = conv2d(x, w, b, 1, 1);
     Tensor g = random(y.shape(), seed + 3);
     y.backward(g);
-    CHECK(allclose(y.detach(), conv2d_naive(x, w, b, 1, 1), 1e-4f, 1e-4f));
+    CHECK(judge::allclose(y.detach(), conv2d_naive(x, w, b, 1, 1), 1e-4f, 1e-4f));
     Tensor dx = random(xs, seed + 4), dw = random(ws, seed + 5);
     const float via_grad_x = x.grad().mul(dx).sum().item(), direct_x = conv2d_naive(dx, w.detach(), Tensor(), 1, 1).mul(g).sum().item();
     const float via_grad_w = w.grad().mul(dw).sum().item(), direct_w = conv2d_naive(x.detach(), dw, Tensor(), 1, 1).mul(g).sum().item();
     CHECK(via_grad_x == Approx(direct_x).epsilon(1e-4).margin(1e-2));
     CHECK(via_grad_w == Approx(direct_w).epsilon(1e-4).margin(1e-2));
-    CHECK(allclose(b.grad(), g.sum({0, 2, 3}), 1e-4f, 1e-4f));
+    CHECK(judge::allclose(b.grad(), g.sum({0, 2, 3}), 1e-4f, 1e-4f));
 }
 
 TEST_CASE("conv2d gradients hold on large images that get a GEMM each", "[09_convolutions]") {
@@ -167,24 +189,24 @@ TEST_CASE("conv2d gradients hold when a thread's images share uneven GEMMs", "[0
 
 TEST_CASE("conv2d gradients for input weight and bias pass gradcheck", "[09_convolutions]") {
     auto f = [](const Inputs& v) { return conv2d(v[0], v[1], v[2], 1, 1); };
-    CHECK(gradcheck(f, {leaf({2, 3, 5, 5}, 200), leaf({4, 3, 3, 3}, 201), leaf({4}, 202)}));
+    CHECK(judge::gradcheck(f, {leaf({2, 3, 5, 5}, 200), leaf({4, 3, 3, 3}, 201), leaf({4}, 202)}));
 }
 
 TEST_CASE("conv2d gradients pass gradcheck with stride padding and dilation", "[09_convolutions]") {
     auto f = [](const Inputs& v) { return conv2d(v[0], v[1], v[2], {2, 1}, {1, 2}, {1, 2}); };
-    CHECK(gradcheck(f, {leaf({2, 2, 7, 6}, 210), leaf({3, 2, 3, 2}, 211), leaf({3}, 212)}));
+    CHECK(judge::gradcheck(f, {leaf({2, 2, 7, 6}, 210), leaf({3, 2, 3, 2}, 211), leaf({3}, 212)}));
 }
 
 TEST_CASE("conv2d gradients pass gradcheck for grouped and depthwise convolutions", "[09_convolutions]") {
     auto grouped = [](const Inputs& v) { return conv2d(v[0], v[1], v[2], 1, 1, 1, 2); };
-    CHECK(gradcheck(grouped, {leaf({2, 4, 5, 5}, 220), leaf({6, 2, 3, 3}, 221), leaf({6}, 222)}));
+    CHECK(judge::gradcheck(grouped, {leaf({2, 4, 5, 5}, 220), leaf({6, 2, 3, 3}, 221), leaf({6}, 222)}));
     auto depthwise = [](const Inputs& v) { return conv2d(v[0], v[1], Tensor(), 2, 1, 1, 3); };
-    CHECK(gradcheck(depthwise, {leaf({2, 3, 6, 6}, 223), leaf({3, 1, 3, 3}, 224)}));
+    CHECK(judge::gradcheck(depthwise, {leaf({2, 3, 6, 6}, 223), leaf({3, 1, 3, 3}, 224)}));
 }
 
 TEST_CASE("conv2d gradients pass gradcheck for a pointwise convolution", "[09_convolutions]") {
     auto f = [](const Inputs& v) { return conv2d(v[0], v[1], v[2]); };
-    CHECK(gradcheck(f, {leaf({3, 4, 3, 4}, 230), leaf({5, 4, 1, 1}, 231), leaf({5}, 232)}));
+    CHECK(judge::gradcheck(f, {leaf({3, 4, 3, 4}, 230), leaf({5, 4, 1, 1}, 231), leaf({5}, 232)}));
 }
 
 TEST_CASE("conv2d without bias sends gradients only where they are needed", "[09_convolutions]") {
@@ -197,7 +219,7 @@ TEST_CASE("conv2d without bias sends gradients only where they are needed", "[09
     // d(sum)/dw[o, c, ky, kx] = the sum over images of the 4x4 block of padded input that tap
     // (ky, kx) sees: a 4x4 box filter over x with the batch and channel dims swapped.
     Tensor boxes = conv2d_naive(x.transpose(0, 1), ones({1, 2, 4, 4}), Tensor(), 1, 1);  // [2, 1, 3, 3]
-    CHECK(allclose(w.grad(), boxes.reshape({1, 2, 3, 3}).expand({3, 2, 3, 3}), 1e-4f, 1e-5f));
+    CHECK(judge::allclose(w.grad(), boxes.reshape({1, 2, 3, 3}).expand({3, 2, 3, 3}), 1e-4f, 1e-5f));
 }
 
 TEST_CASE("conv2d bias gradient is the sum of the output gradient per channel", "[09_convolutions]") {
@@ -205,7 +227,7 @@ TEST_CASE("conv2d bias gradient is the sum of the output gradient per channel", 
     Tensor b = Tensor({0.f, 0.f}).requires_grad_();
     Tensor g = random({3, 2, 3, 3}, 252);
     conv2d(x, w, b).backward(g);
-    CHECK(allclose(b.grad(), g.sum({0, 2, 3}), 1e-5f, 1e-5f));
+    CHECK(judge::allclose(b.grad(), g.sum({0, 2, 3}), 1e-5f, 1e-5f));
 }
 
 TEST_CASE("conv2d input gradient equals a transposed convolution of the output gradient", "[09_convolutions]") {
@@ -217,7 +239,7 @@ TEST_CASE("conv2d input gradient equals a transposed convolution of the output g
         for (int64_t c = 0; c < 2; ++c)
             for (int64_t k = 0; k < 9; ++k) flipped[(c * 3 + o) * 9 + (8 - k)] = wf[(o * 2 + c) * 9 + k];
     Tensor expected = conv2d_naive(g, Tensor(flipped, {2, 3, 3, 3}), Tensor(), 1, 2);
-    CHECK(allclose(x.grad(), expected, 1e-4f, 1e-5f));
+    CHECK(judge::allclose(x.grad(), expected, 1e-4f, 1e-5f));
 }
 
 TEST_CASE("conv2d records a conv2d node only when an input requires grad", "[09_convolutions]") {
@@ -265,7 +287,7 @@ TEST_CASE("Conv2d forward equals conv2d with its options", "[09_convolutions]") 
     nn::Conv2d conv(nn::Conv2dOptions(4, 6, {3, 2}).stride({2, 1}).padding({1, 0}).dilation(2).groups(2));
     Tensor x = random({2, 4, 9, 8}, 300);
     Tensor y = conv(x);
-    CHECK(allclose(y, conv2d_naive(x, conv.weight, conv.bias, {2, 1}, {1, 0}, 2, 2), 1e-4f, 1e-5f));
+    CHECK(judge::allclose(y, conv2d_naive(x, conv.weight, conv.bias, {2, 1}, {1, 0}, 2, 2), 1e-4f, 1e-5f));
     CHECK(conv.options().groups() == 2);
 }
 
@@ -308,12 +330,14 @@ TEST_CASE("Conv2d and conv2d reject inputs that are not four dimensional", "[09_
     CHECK_THROWS_AS(conv2d(Tensor(), zeros({8, 3, 3, 3})), ShapeError);
 }
 
-TEST_CASE("conv2d names both shapes when channels disagree with the weight", "[09_convolutions]") {
-    CHECK_THROWS_AS(conv2d(zeros({2, 4, 8, 8}), zeros({8, 3, 3, 3})), ShapeError);
-    CHECK_THROWS_WITH(conv2d(zeros({2, 4, 8, 8}), zeros({8, 3, 3, 3})),
+// The argument checks of conv2d and the pooling ops are ready-made and run before any student
+// code: [provided], on tensors built by judge::full.
+TEST_CASE("conv2d names both shapes when channels disagree with the weight", "[09_convolutions][provided]") {
+    CHECK_THROWS_AS(conv2d(judge::full({2, 4, 8, 8}), judge::full({8, 3, 3, 3})), ShapeError);
+    CHECK_THROWS_WITH(conv2d(judge::full({2, 4, 8, 8}), judge::full({8, 3, 3, 3})),
                       Contains("expected input [N, 3, H, W]") && Contains("[2, 4, 8, 8]") && Contains("[8, 3, 3, 3]"));
-    CHECK_THROWS_AS(conv2d(zeros({1, 3, 8, 8}), zeros({8, 3, 3, 3}), zeros({4})), ShapeError);
-    CHECK_THROWS_WITH(conv2d(zeros({1, 3, 8, 8}), zeros({8, 3, 3, 3}), zeros({4})),
+    CHECK_THROWS_AS(conv2d(judge::full({1, 3, 8, 8}), judge::full({8, 3, 3, 3}), judge::full({4})), ShapeError);
+    CHECK_THROWS_WITH(conv2d(judge::full({1, 3, 8, 8}), judge::full({8, 3, 3, 3}), judge::full({4})),
                       Contains("expected bias [8]") && Contains("got [4]"));
 }
 
@@ -326,17 +350,17 @@ TEST_CASE("conv2d rejects a kernel larger than the padded input", "[09_convoluti
                       Contains("7x7 with dilation"));
 }
 
-TEST_CASE("conv2d rejects groups that do not divide the channels", "[09_convolutions]") {
-    CHECK_THROWS_AS(conv2d(zeros({1, 4, 5, 5}), zeros({6, 2, 3, 3}), Tensor(), 1, 0, 1, 3), ValueError);
-    CHECK_THROWS_WITH(conv2d(zeros({1, 4, 5, 5}), zeros({6, 2, 3, 3}), Tensor(), 1, 0, 1, 3),
+TEST_CASE("conv2d rejects groups that do not divide the channels", "[09_convolutions][provided]") {
+    CHECK_THROWS_AS(conv2d(judge::full({1, 4, 5, 5}), judge::full({6, 2, 3, 3}), Tensor(), 1, 0, 1, 3), ValueError);
+    CHECK_THROWS_WITH(conv2d(judge::full({1, 4, 5, 5}), judge::full({6, 2, 3, 3}), Tensor(), 1, 0, 1, 3),
                       Contains("groups=3 must divide") && Contains("in_channels (4)"));
-    CHECK_THROWS_AS(conv2d(zeros({1, 4, 5, 5}), zeros({6, 4, 3, 3}), Tensor(), 1, 0, 1, 0), ValueError);
+    CHECK_THROWS_AS(conv2d(judge::full({1, 4, 5, 5}), judge::full({6, 4, 3, 3}), Tensor(), 1, 0, 1, 0), ValueError);
     CHECK_THROWS_AS(nn::Conv2d(nn::Conv2dOptions(4, 6, 3).groups(4)), ValueError);
     CHECK_THROWS_WITH(nn::Conv2d(nn::Conv2dOptions(4, 6, 3).groups(4)), Contains("groups=4") && Contains("depthwise"));
 }
 
-TEST_CASE("conv2d rejects a non positive stride or dilation and a negative padding", "[09_convolutions]") {
-    Tensor x = zeros({1, 1, 5, 5}), w = zeros({1, 1, 3, 3});
+TEST_CASE("conv2d rejects a non positive stride or dilation and a negative padding", "[09_convolutions][provided]") {
+    Tensor x = judge::full({1, 1, 5, 5}), w = judge::full({1, 1, 3, 3});
     CHECK_THROWS_AS(conv2d(x, w, Tensor(), 0), ValueError);
     CHECK_THROWS_WITH(conv2d(x, w, Tensor(), {1, -1}), Contains("stride must be positive") && Contains("(1, -1)"));
     CHECK_THROWS_AS(conv2d(x, w, Tensor(), 1, -1), ValueError);

@@ -4,6 +4,7 @@
 #include "golden/golden.hpp"
 #include "support/catch.hpp"
 #include "tinytorch/convolutions/convolutions.hpp"
+#include "support/judge.hpp"
 
 using namespace tinytorch;
 
@@ -22,8 +23,8 @@ void check_close(const Tensor& got, const Tensor& want, const char* what, float 
     INFO(what);
     REQUIRE(got.defined());
     REQUIRE(got.shape() == want.shape());
-    INFO("max abs diff " << max_abs_diff(got, want));
-    CHECK(allclose(got, want, rtol, atol));
+    INFO("max abs diff " << judge::max_abs_diff(got, want));
+    CHECK(judge::allclose(got, want, rtol, atol));
 }
 }  // namespace
 
@@ -54,7 +55,7 @@ TEST_CASE("max_pool2d values indices and gradients match PyTorch", "[09_convolut
             p{c.int_attr("ph"), c.int_attr("pw")};
         auto [out, indices] = max_pool2d_with_indices(x, k, s, p);
         check_close(out, c.tensor("out"), "out", 0.0f, 0.0f);
-        CHECK(equal(indices, c.tensor("indices")));
+        CHECK(judge::equal(indices, c.tensor("indices")));
         out.backward(c.tensor("grad_out"));
         check_close(x.grad(), c.tensor("grad_input"), "grad_input", 1e-6f, 1e-6f);
         ++n;

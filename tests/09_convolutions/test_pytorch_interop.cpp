@@ -11,6 +11,7 @@
 #include "support/catch.hpp"
 #include "tinytorch/convolutions/convolutions.hpp"
 #include "tinytorch/training/training.hpp"
+#include "support/judge.hpp"
 
 using namespace tinytorch;
 
@@ -57,8 +58,8 @@ TEST_CASE("a CNN with BatchNorm trained in PyTorch loads with its int64 num_batc
     const golden::Case& c = interop_case("cnn_from_torch");
     NoGradGuard no_grad;
     Tensor out = net(c.tensor("input"));
-    INFO("max abs diff " << max_abs_diff(out, c.tensor("out")));
-    CHECK(allclose(out, c.tensor("out"), 1e-4f, 1e-5f));
+    INFO("max abs diff " << judge::max_abs_diff(out, c.tensor("out")));
+    CHECK(judge::allclose(out, c.tensor("out"), 1e-4f, 1e-5f));
 }
 
 TEST_CASE("CNN weights saved here are what PyTorch writes and PyTorch gets TinyTorch's outputs from them",
@@ -86,6 +87,6 @@ TEST_CASE("CNN weights saved here are what PyTorch writes and PyTorch gets TinyT
     net.eval();
     NoGradGuard no_grad;
     Tensor out = net(c.tensor("input"));
-    INFO("max abs diff " << max_abs_diff(out, c.tensor("out")));
-    CHECK(allclose(out, c.tensor("out"), 1e-4f, 1e-5f));
+    INFO("max abs diff " << judge::max_abs_diff(out, c.tensor("out")));
+    CHECK(judge::allclose(out, c.tensor("out"), 1e-4f, 1e-5f));
 }

@@ -33,6 +33,12 @@ TEST_CASE("BPE load refuses merges that would build a token longer than the limi
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
     CHECK_THROWS_WITH(text::BPETokenizer::load(path), Contains(path) && Contains("line 19") &&
                                                           Contains("a token of 131072 bytes") && Contains("65536 allowed"));
+}
+
+// Graded (the load of a valid file builds the vocabulary with the student's rebuild_vocab).
+TEST_CASE("BPE load accepts merges up to the token length limit", "[10_tokenization]") {
+    TempDir dir;
+    const std::string path = dir.file("bomb.txt");
     // 16 doublings (a 64 KiB token) are within the limit
     test_hostile_text::write(path, test_hostile_text::doubling_merges(16));
     CHECK(text::BPETokenizer::load(path).vocab_size() == 256 + 16);

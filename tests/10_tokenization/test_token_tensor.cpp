@@ -5,6 +5,7 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/tokenization/tokenization.hpp"
+#include "support/judge.hpp"
 
 using namespace tinytorch;
 
@@ -46,9 +47,15 @@ TEST_CASE("to_tensor rejects ids that float32 cannot hold exactly", "[10_tokeniz
     CHECK_THROWS_WITH(text::to_tensor(std::vector<std::vector<int64_t>>{{1}}, -1), Contains("pad_id"));
 }
 
-TEST_CASE("from_tensor rejects tensors that are not 1-D whole ids", "[10_tokenization][provided]") {
-    CHECK_THROWS_AS(text::from_tensor(zeros({2, 3})), ShapeError);
-    CHECK_THROWS_WITH(text::from_tensor(zeros({2, 3})), Contains("1-D") && Contains("[2, 3]"));
+TEST_CASE("from_tensor rejects tensors that are not 1-D", "[10_tokenization][provided]") {
+    // a ready-made check that runs before any student code: tensors built by judge::full
+    CHECK_THROWS_AS(text::from_tensor(judge::full({2, 3})), ShapeError);
+    CHECK_THROWS_WITH(text::from_tensor(judge::full({2, 3})), Contains("1-D") && Contains("[2, 3]"));
+}
+
+TEST_CASE("from_tensor rejects values that are not whole ids and converts whole ones", "[10_tokenization]") {
+    // the value checks are ready-made but read the tensor through module 01; the conversion is the student's
+    CHECK(text::from_tensor(judge::tensor({3.f, 0.f, 257.f}, {3})) == std::vector<int64_t>{3, 0, 257});
     CHECK_THROWS_AS(text::from_tensor(Tensor({1.f, 2.5f})), ValueError);
     CHECK_THROWS_WITH(text::from_tensor(Tensor({1.f, 2.5f})), Contains("value 2.5 at position 1"));
     CHECK_THROWS_WITH(text::from_tensor(Tensor({-1.f})), Contains("value -1 at position 0"));

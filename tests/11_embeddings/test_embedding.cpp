@@ -5,9 +5,9 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/embeddings/embeddings.hpp"
+#include "support/judge_gradcheck.hpp"
 
 using namespace tinytorch;
-using autograd::gradcheck;
 
 namespace embedding_test {
 /// A table whose row r is [10r, 10r + 1, 10r + 2]: a looked-up row names itself.
@@ -26,7 +26,7 @@ TEST_CASE("Embedding copies the rows named by the indices", "[11_embeddings]") {
     emb.weight.detach().copy_(numbered_table(5));
     Tensor y = emb.forward(Tensor({{1.f, 0.f}, {4.f, 1.f}}));
     REQUIRE(y.shape() == Shape{2, 2, 3});
-    CHECK(equal(y, Tensor({{{10.f, 11.f, 12.f}, {0.f, 1.f, 2.f}}, {{40.f, 41.f, 42.f}, {10.f, 11.f, 12.f}}})));
+    CHECK(judge::equal(y, Tensor({{{10.f, 11.f, 12.f}, {0.f, 1.f, 2.f}}, {{40.f, 41.f, 42.f}, {10.f, 11.f, 12.f}}})));
 }
 
 TEST_CASE("Embedding output shape is the index shape plus the embedding dim", "[11_embeddings]") {
@@ -35,7 +35,7 @@ TEST_CASE("Embedding output shape is the index shape plus the embedding dim", "[
     CHECK(emb.forward(zeros({2, 3, 5})).shape() == Shape{2, 3, 5, 4});
     Tensor one = emb.forward(scalar_tensor(6.f));
     REQUIRE(one.shape() == Shape{4});
-    CHECK(equal(one, emb.weight[6].detach()));
+    CHECK(judge::equal(one, emb.weight[6].detach()));
     CHECK(emb.forward(zeros({0})).shape() == Shape{0, 4});
 }
 
@@ -47,23 +47,23 @@ TEST_CASE("Embedding backward adds the gradient of every use of a row", "[11_emb
     Tensor expected = zeros({5, 3});
     expected.select(0, 1).copy_(Tensor({18.f, 21.f, 24.f}));  // rows 0, 2, 3 of g
     expected.select(0, 3).copy_(Tensor({4.f, 5.f, 6.f}));
-    CHECK(equal(emb.weight.grad(), expected));
+    CHECK(judge::equal(emb.weight.grad(), expected));
 }
 
 TEST_CASE("Embedding passes gradcheck with repeated indices", "[11_embeddings]") {
     Tensor w = randn({6, 4}).requires_grad_();
     Tensor idx = Tensor({{5.f, 0.f, 5.f}, {2.f, 5.f, 0.f}});
-    CHECK(gradcheck([&](const Tensor& t) { return embedding(idx, t) * embedding(idx, t); }, w));
+    CHECK(judge::gradcheck([&](const Tensor& t) { return embedding(idx, t) * embedding(idx, t); }, w));
 }
 
 TEST_CASE("the padding row starts at zero and never receives a gradient", "[11_embeddings]") {
     manual_seed(3);
     nn::Embedding emb(nn::EmbeddingOptions(6, 4).padding_idx(2));
-    CHECK(equal(emb.weight[2].detach(), zeros({4})));
+    CHECK(judge::equal(emb.weight[2].detach(), zeros({4})));
     CHECK(emb.weight[1].detach().abs().sum().item() > 0.0f);
     emb.forward(Tensor({2.f, 1.f, 2.f})).sum().backward();
-    CHECK(equal(emb.weight.grad()[2], zeros({4})));
-    CHECK(equal(emb.weight.grad()[1], ones({4})));
+    CHECK(judge::equal(emb.weight.grad()[2], zeros({4})));
+    CHECK(judge::equal(emb.weight.grad()[1], ones({4})));
     REQUIRE(emb.padding_idx().has_value());
     CHECK(*emb.padding_idx() == 2);
 }
@@ -72,7 +72,7 @@ TEST_CASE("a negative padding_idx counts from the end as in PyTorch", "[11_embed
     nn::Embedding emb(nn::EmbeddingOptions(6, 2).padding_idx(-1));
     REQUIRE(emb.padding_idx().has_value());
     CHECK(*emb.padding_idx() == 5);
-    CHECK(equal(emb.weight[5].detach(), zeros({2})));
+    CHECK(judge::equal(emb.weight[5].detach(), zeros({2})));
     CHECK(emb.to_string() == "Embedding(6, 2, padding_idx=5)");
 }
 
@@ -81,7 +81,7 @@ TEST_CASE("Embedding weights are drawn from a standard normal reproducibly", "[1
     nn::Embedding a(2000, 8);
     manual_seed(42);
     nn::Embedding b(2000, 8);
-    CHECK(equal(a.weight, b.weight));
+    CHECK(judge::equal(a.weight, b.weight));
     const float mean = a.weight.mean().item(), var = a.weight.var().item();
     CHECK(std::fabs(mean) < 0.03f);
     CHECK(std::fabs(var - 1.0f) < 0.05f);
@@ -114,25 +114,25 @@ TEST_CASE("from_pretrained shares the given table and freezes it by default", "[
     CHECK_FALSE(emb->weight.requires_grad());
     CHECK(emb->num_embeddings() == 4);
     CHECK(emb->embedding_dim() == 3);
-    CHECK(equal(emb->forward(Tensor({3.f})), Tensor({{30.f, 31.f, 32.f}})));
+    CHECK(judge::equal(emb->forward(Tensor({3.f})), Tensor({{30.f, 31.f, 32.f}})));
 }
 
 TEST_CASE("from_pretrained with freeze false trains and keeps the padding row values", "[11_embeddings]") {
     auto emb = nn::Embedding::from_pretrained(numbered_table(4),
                                               nn::EmbeddingFromPretrainedOptions().freeze(false).padding_idx(0));
     CHECK(emb->weight.requires_grad());
-    CHECK(equal(emb->weight[0].detach(), Tensor({0.f, 1.f, 2.f})));  // not zeroed, as PyTorch
+    CHECK(judge::equal(emb->weight[0].detach(), Tensor({0.f, 1.f, 2.f})));  // not zeroed, as PyTorch
     emb->forward(Tensor({0.f, 2.f})).sum().backward();
-    CHECK(equal(emb->weight.grad()[0], zeros({3})));
-    CHECK(equal(emb->weight.grad()[2], ones({3})));
+    CHECK(judge::equal(emb->weight.grad()[0], zeros({3})));
+    CHECK(judge::equal(emb->weight.grad()[2], ones({3})));
 }
 
 TEST_CASE("functional embedding looks up rows and honours padding_idx", "[11_embeddings]") {
     Tensor w = numbered_table(3).requires_grad_();
     Tensor y = nn::functional::embedding(Tensor({2.f, 1.f}), w, nn::EmbeddingFuncOptions().padding_idx(1));
-    CHECK(equal(y, Tensor({{20.f, 21.f, 22.f}, {10.f, 11.f, 12.f}})));
+    CHECK(judge::equal(y, Tensor({{20.f, 21.f, 22.f}, {10.f, 11.f, 12.f}})));
     y.sum().backward();
-    CHECK(equal(w.grad(), Tensor({{0.f, 0.f, 0.f}, {0.f, 0.f, 0.f}, {1.f, 1.f, 1.f}})));
+    CHECK(judge::equal(w.grad(), Tensor({{0.f, 0.f, 0.f}, {0.f, 0.f, 0.f}, {1.f, 1.f, 1.f}})));
 }
 
 TEST_CASE("Embedding rejects bad sizes padding rows and tables", "[11_embeddings][provided]") {

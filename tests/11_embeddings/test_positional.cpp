@@ -4,14 +4,14 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/embeddings/embeddings.hpp"
+#include "support/judge_gradcheck.hpp"
 
 using namespace tinytorch;
-using autograd::gradcheck;
 
 TEST_CASE("the sinusoidal table holds sin and cos of position times frequency", "[11_embeddings]") {
     Tensor pe = sinusoidal_position_encoding(50, 6);
     REQUIRE(pe.shape() == Shape{50, 6});
-    CHECK(allclose(pe[0], Tensor({0.f, 1.f, 0.f, 1.f, 0.f, 1.f})));  // position 0: sin 0, cos 0
+    CHECK(judge::allclose(pe[0], Tensor({0.f, 1.f, 0.f, 1.f, 0.f, 1.f})));  // position 0: sin 0, cos 0
     // position 3, pair i = 1: frequency 10000^(-2/6)
     const double w1 = std::pow(10000.0, -2.0 / 6.0), w2 = std::pow(10000.0, -4.0 / 6.0);
     CHECK(pe.at({3, 0}) == Approx(std::sin(3.0)).margin(1e-6));
@@ -33,7 +33,7 @@ TEST_CASE("every sinusoidal pair lies on the unit circle so a shift is a rotatio
     Tensor pe = sinusoidal_position_encoding(100, 8);
     Tensor pairs = pe.reshape({100, 4, 2});
     Tensor norms = (pairs * pairs).sum(-1);
-    CHECK(allclose(norms, ones({100, 4}), 1e-5f, 1e-5f));
+    CHECK(judge::allclose(norms, ones({100, 4}), 1e-5f, 1e-5f));
     // PE[t + k] · PE[t] depends on k only: the same for t = 3 and t = 40
     auto dot = [&](int64_t a, int64_t b) { return (pe[a] * pe[b]).sum().item(); };
     CHECK(dot(3, 8) == Approx(dot(40, 45)).margin(1e-4));
@@ -44,8 +44,8 @@ TEST_CASE("SinusoidalPositionalEncoding adds the rows of the positions from star
     nn::SinusoidalPositionalEncoding enc(16, 4);
     Tensor x = ones({2, 3, 4});
     Tensor pe = sinusoidal_position_encoding(16, 4);
-    CHECK(allclose(enc.forward(x), x + pe.narrow(0, 0, 3)));
-    CHECK(allclose(enc.forward(x, 5), x + pe.narrow(0, 5, 3)));
+    CHECK(judge::allclose(enc.forward(x), x + pe.narrow(0, 0, 3)));
+    CHECK(judge::allclose(enc.forward(x, 5), x + pe.narrow(0, 5, 3)));
     CHECK(enc.parameters().empty());
     CHECK(enc.state_dict().size() == 0);
 }
@@ -54,9 +54,9 @@ TEST_CASE("LearnedPositionalEmbedding adds one trained row per position", "[11_e
     nn::LearnedPositionalEmbedding pos(8, 3);
     pos.weight.detach().copy_(arange(0.f, 24.f).reshape({8, 3}));
     Tensor x = zeros({2, 2, 3});
-    CHECK(equal(pos.forward(x), Tensor({{0.f, 1.f, 2.f}, {3.f, 4.f, 5.f}}).unsqueeze(0).expand({2, 2, 3})));
-    CHECK(equal(pos.forward(x, 6), Tensor({{18.f, 19.f, 20.f}, {21.f, 22.f, 23.f}}).unsqueeze(0).expand({2, 2, 3})));
-    CHECK(equal(pos.positions(1, 7), Tensor({{21.f, 22.f, 23.f}})));
+    CHECK(judge::equal(pos.forward(x), Tensor({{0.f, 1.f, 2.f}, {3.f, 4.f, 5.f}}).unsqueeze(0).expand({2, 2, 3})));
+    CHECK(judge::equal(pos.forward(x, 6), Tensor({{18.f, 19.f, 20.f}, {21.f, 22.f, 23.f}}).unsqueeze(0).expand({2, 2, 3})));
+    CHECK(judge::equal(pos.positions(1, 7), Tensor({{21.f, 22.f, 23.f}})));
     CHECK(pos.named_parameters()[0].first == "weight");
 }
 
@@ -66,9 +66,9 @@ TEST_CASE("LearnedPositionalEmbedding trains only the rows of the positions used
     pos.forward(x, 3).sum().backward();
     Tensor expected = zeros({6, 2});
     expected.narrow(0, 3, 2).fill_(3.0f);  // three sequences use positions 3 and 4
-    CHECK(equal(pos.weight.grad(), expected));
-    CHECK(equal(x.grad(), ones({3, 2, 2})));
-    CHECK(gradcheck([&](const Tensor& t) { return pos.forward(t, 1) * pos.forward(t, 1); }, randn({2, 4, 2}).requires_grad_()));
+    CHECK(judge::equal(pos.weight.grad(), expected));
+    CHECK(judge::equal(x.grad(), ones({3, 2, 2})));
+    CHECK(judge::gradcheck([&](const Tensor& t) { return pos.forward(t, 1) * pos.forward(t, 1); }, randn({2, 4, 2}).requires_grad_()));
 }
 
 TEST_CASE("positions past the table are an IndexError naming them and max_len", "[11_embeddings]") {

@@ -6,6 +6,7 @@
 #include "golden/golden.hpp"
 #include "support/catch.hpp"
 #include "tinytorch/attention/attention.hpp"
+#include "support/judge.hpp"
 
 using namespace tinytorch;
 
@@ -21,8 +22,8 @@ void check_close(const Tensor& got, const Tensor& want, const char* what, float 
     INFO(what);
     REQUIRE(got.defined());
     REQUIRE(got.shape() == want.shape());
-    INFO("max abs diff " << max_abs_diff(got, want));
-    CHECK(allclose(got, want, rtol, atol));
+    INFO("max abs diff " << judge::max_abs_diff(got, want));
+    CHECK(judge::allclose(got, want, rtol, atol));
 }
 
 /// A stored 0/1 mask as an additive one: `blocked_when` is the stored value that means "blocked"

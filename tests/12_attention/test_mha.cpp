@@ -5,9 +5,9 @@
 
 #include "support/catch.hpp"
 #include "tinytorch/attention/attention.hpp"
+#include "support/judge_gradcheck.hpp"
 
 using namespace tinytorch;
-using autograd::gradcheck;
 
 namespace mha_test {
 const float kInf = std::numeric_limits<float>::infinity();
@@ -40,8 +40,8 @@ TEST_CASE("MultiheadAttention has PyTorch parameter names shapes and initial bia
     CHECK(named[2].first == "out_proj.weight");
     CHECK(named[2].second.shape() == Shape{8, 8});
     CHECK(named[3].first == "out_proj.bias");
-    CHECK(equal(m.in_proj_bias, zeros({24})));
-    CHECK(equal(m.out_proj->bias, zeros({8})));
+    CHECK(judge::equal(m.in_proj_bias, zeros({24})));
+    CHECK(judge::equal(m.out_proj->bias, zeros({8})));
     const float bound = std::sqrt(6.0f / (24 + 8));  // Xavier uniform of [3E, E]
     CHECK(m.in_proj_weight.abs().max().item() <= bound);
     CHECK(m.in_proj_weight.abs().max().item() > 0.5f * bound);
@@ -58,12 +58,12 @@ TEST_CASE("MultiheadAttention self attention equals the head by head definition"
     Tensor x = randn({5, 12});
     Tensor mask = randn({5, 5});
     auto [out, weights] = m.forward(x, x, x, {}, true, mask);
-    CHECK(allclose(out, mha_test::reference_self_attention(m, x, mask), 1e-4f, 1e-5f));
+    CHECK(judge::allclose(out, mha_test::reference_self_attention(m, x, mask), 1e-4f, 1e-5f));
     REQUIRE(weights.shape() == Shape{5, 5});
-    CHECK(allclose(weights.sum(-1), ones({5}), 1e-5f, 1e-6f));
+    CHECK(judge::allclose(weights.sum(-1), ones({5}), 1e-5f, 1e-6f));
     auto [fused, none] = m.forward(x, x, x, {}, false, mask);
     CHECK_FALSE(none.defined());
-    CHECK(allclose(fused, out, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(fused, out, 1e-5f, 1e-6f));
 }
 
 TEST_CASE("MultiheadAttention defaults to sequence first and batch_first swaps the layout", "[12_attention]") {
@@ -76,12 +76,12 @@ TEST_CASE("MultiheadAttention defaults to sequence first and batch_first swaps t
     auto [b, wb] = batch_first.forward(x.transpose(0, 1), x.transpose(0, 1), x.transpose(0, 1));
     REQUIRE(a.shape() == Shape{6, 3, 8});
     REQUIRE(b.shape() == Shape{3, 6, 8});
-    CHECK(allclose(a, b.transpose(0, 1), 1e-5f, 1e-6f));
+    CHECK(judge::allclose(a, b.transpose(0, 1), 1e-5f, 1e-6f));
     REQUIRE(wa.shape() == Shape{3, 6, 6});
-    CHECK(allclose(wa, wb, 1e-6f, 1e-7f));
+    CHECK(judge::allclose(wa, wb, 1e-6f, 1e-7f));
     // each batch entry is attended independently: entry 1 alone gives the same rows
     auto [one, w1] = seq_first.forward(x.narrow(1, 1, 1), x.narrow(1, 1, 1), x.narrow(1, 1, 1));
-    CHECK(allclose(one, a.narrow(1, 1, 1), 1e-5f, 1e-6f));
+    CHECK(judge::allclose(one, a.narrow(1, 1, 1), 1e-5f, 1e-6f));
 }
 
 TEST_CASE("MultiheadAttention accepts unbatched input and returns unbatched weights", "[12_attention]") {
@@ -92,10 +92,10 @@ TEST_CASE("MultiheadAttention accepts unbatched input and returns unbatched weig
     REQUIRE(out.shape() == Shape{4, 6});
     REQUIRE(w.shape() == Shape{4, 7});
     auto [batched, wb] = m.forward(q.unsqueeze(1), kv.unsqueeze(1), kv.unsqueeze(1));
-    CHECK(allclose(out, batched.squeeze(1), 1e-6f, 1e-7f));
+    CHECK(judge::allclose(out, batched.squeeze(1), 1e-6f, 1e-7f));
     auto [o2, per_head] = m.forward(q, kv, kv, {}, true, {}, /*average_attn_weights=*/false);
     REQUIRE(per_head.shape() == Shape{2, 4, 7});
-    CHECK(allclose(per_head.mean(0), w, 1e-6f, 1e-7f));
+    CHECK(judge::allclose(per_head.mean(0), w, 1e-6f, 1e-7f));
 }
 
 TEST_CASE("a float key_padding_mask hides padded keys from every query and head", "[12_attention]") {
@@ -105,12 +105,12 @@ TEST_CASE("a float key_padding_mask hides padded keys from every query and head"
     Tensor pad = zeros({2, 5});
     pad.index({1, Slice(3, std::nullopt)}).fill_(-mha_test::kInf);  // entry 1: keys 3 and 4 are padding
     auto [out, w] = m.forward(x, x, x, pad);
-    CHECK(equal(w[1].narrow(-1, 3, 2), zeros({5, 2})));
-    CHECK(allclose(w.sum(-1), ones({2, 5}), 1e-5f, 1e-6f));
+    CHECK(judge::equal(w[1].narrow(-1, 3, 2), zeros({5, 2})));
+    CHECK(judge::allclose(w.sum(-1), ones({2, 5}), 1e-5f, 1e-6f));
     // the same as giving entry 1 only its first 3 keys
     Tensor q1 = x.narrow(1, 1, 1), kv1 = x.narrow(1, 1, 1).narrow(0, 0, 3);
     auto [ref, wr] = m.forward(q1, kv1, kv1);
-    CHECK(allclose(out.narrow(1, 1, 1), ref, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(out.narrow(1, 1, 1), ref, 1e-5f, 1e-6f));
 }
 
 TEST_CASE("a 3-D attn_mask gives each head of each batch entry its own mask", "[12_attention]") {
@@ -121,10 +121,10 @@ TEST_CASE("a 3-D attn_mask gives each head of each batch entry its own mask", "[
     mask.index({1, Slice(), Slice(1, std::nullopt)}).fill_(-mha_test::kInf);
     auto [out, w] = m.forward(x, x, x, {}, true, mask, false);
     REQUIRE(w.shape() == Shape{2, 2, 3, 3});
-    CHECK(allclose(w[0][1], Tensor({{1.f, 0.f, 0.f}, {1.f, 0.f, 0.f}, {1.f, 0.f, 0.f}})));
+    CHECK(judge::allclose(w[0][1], Tensor({{1.f, 0.f, 0.f}, {1.f, 0.f, 0.f}, {1.f, 0.f, 0.f}})));
     CHECK(w[1][1].narrow(-1, 1, 2).abs().sum().item() > 0.0f);
     auto [fused, none] = m.forward(x, x, x, {}, false, mask);
-    CHECK(allclose(fused, out, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(fused, out, 1e-5f, 1e-6f));
 }
 
 TEST_CASE("is_causal without a mask applies the causal mask in MultiheadAttention", "[12_attention]") {
@@ -134,9 +134,9 @@ TEST_CASE("is_causal without a mask applies the causal mask in MultiheadAttentio
     Tensor causal = Tensor({{0.f, -mha_test::kInf, -mha_test::kInf, -mha_test::kInf}, {0.f, 0.f, -mha_test::kInf, -mha_test::kInf}, {0.f, 0.f, 0.f, -mha_test::kInf}, {0.f, 0.f, 0.f, 0.f}});
     auto [a, wa] = m.forward(x, x, x, {}, true, {}, true, true);
     auto [b, wb] = m.forward(x, x, x, {}, true, causal);
-    CHECK(allclose(a, b, 1e-6f, 1e-7f));
+    CHECK(judge::allclose(a, b, 1e-6f, 1e-7f));
     auto [c, none] = m.forward(x, x, x, {}, false, {}, true, true);
-    CHECK(allclose(c, b, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(c, b, 1e-5f, 1e-6f));
 }
 
 TEST_CASE("cross attention with kdim and vdim uses separate projection weights", "[12_attention]") {
@@ -158,8 +158,8 @@ TEST_CASE("every MultiheadAttention parameter and input receives a gradient", "[
     nn::MultiheadAttention m(6, 2);
     nn::init::normal_(m.in_proj_bias, 0.0, 0.3);
     Tensor x = randn({4, 2, 6}).requires_grad_();
-    CHECK(gradcheck([&](const Tensor& t) { return std::get<0>(m.forward(t, t, t, {}, false)); }, x));
-    CHECK(gradcheck([&](const Tensor& t) { return std::get<0>(m.forward(t, t, t)); }, x));
+    CHECK(judge::gradcheck([&](const Tensor& t) { return std::get<0>(m.forward(t, t, t, {}, false)); }, x));
+    CHECK(judge::gradcheck([&](const Tensor& t) { return std::get<0>(m.forward(t, t, t)); }, x));
     m.zero_grad();
     auto [out, w] = m.forward(x, x, x, {}, false);
     (out * out).sum().backward();
@@ -177,10 +177,10 @@ TEST_CASE("MultiheadAttention drops attention weights in training only", "[12_at
     m.eval();
     auto [e1, we1] = m.forward(x, x, x);
     auto [e2, we2] = m.forward(x, x, x, {}, false);
-    CHECK(allclose(e1, e2, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(e1, e2, 1e-5f, 1e-6f));
     m.train();
     auto [t1, wt1] = m.forward(x, x, x);
-    CHECK_FALSE(allclose(t1, e1, 1e-3f, 1e-3f));
+    CHECK_FALSE(judge::allclose(t1, e1, 1e-3f, 1e-3f));
     CHECK((wt1.eq(0.0f)).sum().item() > 0.0f);  // some weights were dropped
 }
 
@@ -217,14 +217,14 @@ TEST_CASE("MultiheadAttention boolean masks block where true as in PyTorch", "[1
                               {0.f, 0.f, 0.f, blocked}, {0.f, 0.f, 0.f, 0.f}});
     auto [a, wa] = m.forward(x, x, x, {}, true, forbid);
     auto [b, wb] = m.forward(x, x, x, {}, true, additive);
-    CHECK(allclose(a, b, 1e-6f, 1e-7f));
-    CHECK(allclose(wa, wb, 1e-6f, 1e-7f));
-    CHECK(equal(wa[0][0], Tensor({1.f, 0.f, 0.f, 0.f})));
+    CHECK(judge::allclose(a, b, 1e-6f, 1e-7f));
+    CHECK(judge::allclose(wa, wb, 1e-6f, 1e-7f));
+    CHECK(judge::equal(wa[0][0], judge::tensor({1.f, 0.f, 0.f, 0.f}, {4})));
     // key_padding_mask: true = this key is padding
     Tensor padding = Tensor({{0.f, 0.f, 0.f, 0.f}, {0.f, 0.f, 1.f, 1.f}}).to(kBool);
     auto [c, wc] = m.forward(x, x, x, padding, true, forbid);
-    CHECK(equal(wc[1].narrow(-1, 2, 2), zeros({4, 2})));
-    CHECK(allclose(wc[0], wa[0], 1e-6f, 1e-7f));
+    CHECK(judge::equal(wc[1].narrow(-1, 2, 2), judge::full({4, 2}, 0.f)));
+    CHECK(judge::allclose(wc[0], wa[0], 1e-6f, 1e-7f));
     auto [d, none] = m.forward(x, x, x, padding, false, forbid);
-    CHECK(allclose(d, c, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(d, c, 1e-5f, 1e-6f));
 }

@@ -6,9 +6,9 @@
 #include "golden/golden.hpp"
 #include "support/catch.hpp"
 #include "tinytorch/transformers/transformers.hpp"
+#include "support/judge_gradcheck.hpp"
 
 using namespace tinytorch;
-using autograd::gradcheck;
 
 namespace test_layer_norm {
 
@@ -34,20 +34,20 @@ TEST_CASE("layer_norm of one row matches the hand-worked value", "[13_transforme
     Tensor x = Tensor({1.f, 2.f, 3.f, 4.f}).reshape({1, 4});
     const float s = 1.0f / std::sqrt(1.25f + 1e-5f);
     Tensor want = Tensor({-1.5f * s, -0.5f * s, 0.5f * s, 1.5f * s}).reshape({1, 4});
-    CHECK(allclose(layer_norm(x, {4}), want, 1e-5f, 1e-6f));
-    CHECK(allclose(layer_norm_reference(x, {4}), want, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(layer_norm(x, {4}), want, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(layer_norm_reference(x, {4}), want, 1e-5f, 1e-6f));
     // gamma and beta: y * gamma + beta
     Tensor gamma({2.f, 1.f, 0.5f, -1.f}), beta({0.f, 1.f, 0.f, 3.f});
     Tensor want_affine = Tensor({-3.0f * s, -0.5f * s + 1.f, 0.25f * s, -1.5f * s + 3.f}).reshape({1, 4});
-    CHECK(allclose(layer_norm(x, {4}, gamma, beta), want_affine, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(layer_norm(x, {4}, gamma, beta), want_affine, 1e-5f, 1e-6f));
 }
 
 TEST_CASE("layer_norm gives every row mean zero and variance one", "[13_transformers]") {
     Tensor x = leaf({3, 5, 32}, 1301, -3.0f, 7.0f, false) * Tensor({4.0f}) + Tensor({10.0f});
     Tensor y = layer_norm(x, {32});
     REQUIRE(y.shape() == Shape{3, 5, 32});
-    CHECK(allclose(y.mean(-1), zeros({3, 5}), 0.0f, 1e-5f));
-    CHECK(allclose(y.var(-1, /*unbiased=*/false), ones({3, 5}), 0.0f, 1e-3f));
+    CHECK(judge::allclose(y.mean(-1), zeros({3, 5}), 0.0f, 1e-5f));
+    CHECK(judge::allclose(y.var(-1, /*unbiased=*/false), ones({3, 5}), 0.0f, 1e-3f));
 }
 
 TEST_CASE("layer_norm matches PyTorch forward and backward on the golden cases", "[13_transformers]") {
@@ -63,24 +63,24 @@ TEST_CASE("layer_norm matches PyTorch forward and backward on the golden cases",
             Tensor w = c.tensors.count("weight") ? c.tensor("weight").clone().requires_grad_() : Tensor();
             Tensor b = c.tensors.count("bias") ? c.tensor("bias").clone().requires_grad_() : Tensor();
             Tensor y = fused ? layer_norm(x, ns, w, b, eps) : layer_norm_reference(x, ns, w, b, eps);
-            CHECK(allclose(y, c.tensor("out"), 1e-4f, 1e-5f));
+            CHECK(judge::allclose(y, c.tensor("out"), 1e-4f, 1e-5f));
             (y * c.tensor("grad_out")).sum().backward();
-            CHECK(allclose(x.grad(), c.tensor("grad_input"), 1e-3f, 1e-4f));
-            if (w.defined()) CHECK(allclose(w.grad(), c.tensor("grad_weight"), 1e-4f, 1e-4f));
-            if (b.defined()) CHECK(allclose(b.grad(), c.tensor("grad_bias"), 1e-4f, 1e-4f));
+            CHECK(judge::allclose(x.grad(), c.tensor("grad_input"), 1e-3f, 1e-4f));
+            if (w.defined()) CHECK(judge::allclose(w.grad(), c.tensor("grad_weight"), 1e-4f, 1e-4f));
+            if (b.defined()) CHECK(judge::allclose(b.grad(), c.tensor("grad_bias"), 1e-4f, 1e-4f));
         }
     }
 }
 
 TEST_CASE("layer_norm input weight and bias gradients pass gradcheck", "[13_transformers]") {
     auto fused = [](const std::vector<Tensor>& t) { return layer_norm(t[0], {6}, t[1], t[2]); };
-    CHECK(gradcheck(fused, {leaf({3, 2, 6}, 1310, -2.0f, 2.0f), leaf({6}, 1311, 0.5f, 1.5f), leaf({6}, 1312)}));
+    CHECK(judge::gradcheck(fused, {leaf({3, 2, 6}, 1310, -2.0f, 2.0f), leaf({6}, 1311, 0.5f, 1.5f), leaf({6}, 1312)}));
     auto two_dims = [](const std::vector<Tensor>& t) { return layer_norm(t[0], {2, 3}, t[1], t[2], 1e-3); };
-    CHECK(gradcheck(two_dims, {leaf({4, 2, 3}, 1313), leaf({2, 3}, 1314, 0.5f, 1.5f), leaf({2, 3}, 1315)}));
+    CHECK(judge::gradcheck(two_dims, {leaf({4, 2, 3}, 1313), leaf({2, 3}, 1314, 0.5f, 1.5f), leaf({2, 3}, 1315)}));
     auto plain = [](const Tensor& x) { return layer_norm(x, {5}); };
-    CHECK(gradcheck(plain, leaf({4, 5}, 1316)));
+    CHECK(judge::gradcheck(plain, leaf({4, 5}, 1316)));
     auto reference = [](const std::vector<Tensor>& t) { return layer_norm_reference(t[0], {6}, t[1], t[2]); };
-    CHECK(gradcheck(reference, {leaf({3, 6}, 1317, -2.0f, 2.0f), leaf({6}, 1318, 0.5f, 1.5f), leaf({6}, 1319)}));
+    CHECK(judge::gradcheck(reference, {leaf({3, 6}, 1317, -2.0f, 2.0f), leaf({6}, 1318, 0.5f, 1.5f), leaf({6}, 1319)}));
 }
 
 TEST_CASE("layer_norm input gradient is not the gradient of a constant mean and std", "[13_transformers]") {
@@ -88,13 +88,13 @@ TEST_CASE("layer_norm input gradient is not the gradient of a constant mean and 
     // With gamma = 1, beta = 0 the rows of y always sum to 0, so d(sum y)/dx is exactly 0.
     Tensor x = leaf({2, 8}, 1320, -2.0f, 2.0f);
     layer_norm(x, {8}).sum().backward();
-    CHECK(allclose(x.grad(), zeros({2, 8}), 0.0f, 1e-5f));
+    CHECK(judge::allclose(x.grad(), zeros({2, 8}), 0.0f, 1e-5f));
     // and for a loss that is not symmetric the gradient differs from g / std
     Tensor x2 = leaf({1, 4}, 1321, -2.0f, 2.0f);
     Tensor g({{1.f, 0.f, 0.f, 0.f}});
     (layer_norm(x2, {4}) * g).sum().backward();
     Tensor rstd = x2.detach().var(-1, /*unbiased=*/false, /*keepdim=*/true).add(1e-5f).pow(-0.5f);
-    CHECK(max_abs_diff(x2.grad(), g * rstd) > 0.05f);
+    CHECK(judge::max_abs_diff(x2.grad(), g * rstd) > 0.05f);
 }
 
 TEST_CASE("fused layer_norm equals the composed reference on a large batch", "[13_transformers]") {
@@ -104,18 +104,18 @@ TEST_CASE("fused layer_norm equals the composed reference on a large batch", "[1
            b2 = b1.detach().clone().requires_grad_();
     Tensor g = leaf({64, 33, 48}, 1333, -1.0f, 1.0f, false);
     Tensor y1 = layer_norm(x1, {48}, w1, b1), y2 = layer_norm_reference(x2, {48}, w2, b2);
-    CHECK(allclose(y1, y2, 1e-4f, 1e-5f));
+    CHECK(judge::allclose(y1, y2, 1e-4f, 1e-5f));
     (y1 * g).sum().backward();
     (y2 * g).sum().backward();
-    CHECK(allclose(x1.grad(), x2.grad(), 1e-3f, 1e-4f));
-    CHECK(allclose(w1.grad(), w2.grad(), 1e-3f, 1e-3f));
-    CHECK(allclose(b1.grad(), b2.grad(), 1e-3f, 1e-3f));
+    CHECK(judge::allclose(x1.grad(), x2.grad(), 1e-3f, 1e-4f));
+    CHECK(judge::allclose(w1.grad(), w2.grad(), 1e-3f, 1e-3f));
+    CHECK(judge::allclose(b1.grad(), b2.grad(), 1e-3f, 1e-3f));
 }
 
 TEST_CASE("layer_norm reads non-contiguous inputs", "[13_transformers]") {
     Tensor x = leaf({6, 4}, 1340, -1.0f, 1.0f, false).t();  // [4, 6], strided
     REQUIRE_FALSE(x.is_contiguous());
-    CHECK(allclose(layer_norm(x, {6}), layer_norm_reference(x.contiguous(), {6}), 1e-5f, 1e-6f));
+    CHECK(judge::allclose(layer_norm(x, {6}), layer_norm_reference(x.contiguous(), {6}), 1e-5f, 1e-6f));
 }
 
 TEST_CASE("nn::LayerNorm registers weight ones and bias zeros", "[13_transformers]") {
@@ -124,10 +124,10 @@ TEST_CASE("nn::LayerNorm registers weight ones and bias zeros", "[13_transformer
     REQUIRE(named.size() == 2);
     CHECK(named[0].first == "weight");
     CHECK(named[1].first == "bias");
-    CHECK(equal(ln.weight, ones({8})));
-    CHECK(equal(ln.bias, zeros({8})));
+    CHECK(judge::equal(ln.weight, ones({8})));
+    CHECK(judge::equal(ln.bias, zeros({8})));
     Tensor x = leaf({2, 3, 8}, 1350, -1.0f, 1.0f, false);
-    CHECK(allclose(ln(x), layer_norm_reference(x, {8}), 1e-5f, 1e-6f));
+    CHECK(judge::allclose(ln(x), layer_norm_reference(x, {8}), 1e-5f, 1e-6f));
 }
 
 TEST_CASE("nn::LayerNorm without affine or without bias has fewer parameters", "[13_transformers]") {
@@ -139,7 +139,7 @@ TEST_CASE("nn::LayerNorm without affine or without bias has fewer parameters", "
     CHECK_FALSE(no_bias.bias.defined());
     no_bias.weight.fill_(2.0f);
     Tensor x = Tensor({{1.f, 2.f, 3.f, 4.f}});
-    CHECK(allclose(no_bias(x), layer_norm(x, {4}) * 2.0f, 1e-5f, 1e-6f));
+    CHECK(judge::allclose(no_bias(x), layer_norm(x, {4}) * 2.0f, 1e-5f, 1e-6f));
 }
 
 TEST_CASE("nn::LayerNorm trains its weight and bias and behaves the same in eval mode", "[13_transformers]") {
@@ -148,24 +148,24 @@ TEST_CASE("nn::LayerNorm trains its weight and bias and behaves the same in eval
     Tensor x = leaf({3, 5}, 1360, -1.0f, 1.0f, false);
     Tensor train_out = ln(x);
     ln.eval();
-    CHECK(equal(ln(x), train_out));
+    CHECK(judge::equal(ln(x), train_out));
     ln.train();
     ln(x).sum().backward();
     REQUIRE(ln.weight.grad().defined());
     REQUIRE(ln.bias.grad().defined());
-    CHECK(allclose(ln.bias.grad(), full({5}, 3.0f), 0.0f, 1e-5f));  // d(sum y)/d beta = number of rows
-    CHECK(allclose(ln.weight.grad(), layer_norm(x, {5}).sum(0), 1e-4f, 1e-5f));
+    CHECK(judge::allclose(ln.bias.grad(), full({5}, 3.0f), 0.0f, 1e-5f));  // d(sum y)/d beta = number of rows
+    CHECK(judge::allclose(ln.weight.grad(), layer_norm(x, {5}).sum(0), 1e-4f, 1e-5f));
 }
 
 TEST_CASE("layer_norm names the shapes when the input does not end in normalized_shape", "[13_transformers][provided]") {
-    CHECK_THROWS_AS(layer_norm(zeros({2, 3}), {4}), ShapeError);
-    CHECK_THROWS_WITH(layer_norm(zeros({2, 3}), {4}), Contains("[2, 3]") && Contains("[..., 4]") && Contains("hint"));
-    CHECK_THROWS_WITH(layer_norm(zeros({2, 3}), {2, 3, 4}), Contains("[2, 3, 4]"));
-    CHECK_THROWS_AS(layer_norm(zeros({2, 4}), {4}, ones({3})), ShapeError);
-    CHECK_THROWS_WITH(layer_norm(zeros({2, 4}), {4}, ones({3})), Contains("weight [4]") && Contains("[3]"));
-    CHECK_THROWS_WITH(layer_norm(zeros({2, 4}), {4}, ones({4}), ones({5})), Contains("bias [4]"));
-    CHECK_THROWS_AS(layer_norm(zeros({2, 4}), {4}, {}, {}, 0.0), ValueError);
-    CHECK_THROWS_AS(layer_norm(zeros({2, 4}), {}), ValueError);
+    CHECK_THROWS_AS(layer_norm(judge::full({2, 3}), {4}), ShapeError);
+    CHECK_THROWS_WITH(layer_norm(judge::full({2, 3}), {4}), Contains("[2, 3]") && Contains("[..., 4]") && Contains("hint"));
+    CHECK_THROWS_WITH(layer_norm(judge::full({2, 3}), {2, 3, 4}), Contains("[2, 3, 4]"));
+    CHECK_THROWS_AS(layer_norm(judge::full({2, 4}), {4}, judge::full({3}, 1.f)), ShapeError);
+    CHECK_THROWS_WITH(layer_norm(judge::full({2, 4}), {4}, judge::full({3}, 1.f)), Contains("weight [4]") && Contains("[3]"));
+    CHECK_THROWS_WITH(layer_norm(judge::full({2, 4}), {4}, judge::full({4}, 1.f), judge::full({5}, 1.f)), Contains("bias [4]"));
+    CHECK_THROWS_AS(layer_norm(judge::full({2, 4}), {4}, {}, {}, 0.0), ValueError);
+    CHECK_THROWS_AS(layer_norm(judge::full({2, 4}), {}), ValueError);
 }
 
 TEST_CASE("nn::LayerNorm rejects empty or non-positive shapes and eps", "[13_transformers][provided]") {

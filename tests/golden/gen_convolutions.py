@@ -121,6 +121,59 @@ def main():
               "new_running_mean": new_rm, "new_running_var": new_rv},
              training=training, momentum=momentum)
 
+    # ---- the configurations that test_conv2d.cpp also checks against conv2d_naive (forward only):
+    # case naive_<seed> with the same geometry as check_against_naive(config, seed). Appended
+    # after the cases above, so those keep their random inputs.
+    naive = [  # seed, N, C, H, W, O, kh, kw, stride, padding, dilation, groups, bias
+        (10, 2, 3, 8, 8, 4, 3, 3, (1, 1), (0, 0), (1, 1), 1, True),
+        (20, 2, 3, 9, 7, 5, 3, 3, (2, 2), (1, 1), (1, 1), 1, True),
+        (30, 1, 2, 10, 10, 3, 5, 5, (1, 1), (2, 2), (1, 1), 1, False),
+        (40, 3, 2, 11, 9, 3, 3, 3, (3, 3), (2, 2), (1, 1), 1, True),
+        (45, 2, 3, 7, 7, 2, 2, 2, (3, 3), (0, 0), (1, 1), 1, True),
+        (50, 4, 8, 12, 12, 16, 3, 3, (1, 1), (1, 1), (1, 1), 1, True),
+        (60, 2, 4, 9, 9, 6, 3, 3, (1, 1), (0, 0), (2, 2), 2, True),
+        (70, 2, 3, 10, 12, 3, 3, 2, (2, 2), (1, 1), (2, 3), 1, False),
+        (80, 2, 6, 8, 8, 9, 3, 3, (1, 1), (1, 1), (1, 1), 3, True),
+        (90, 3, 4, 7, 7, 4, 3, 3, (1, 1), (1, 1), (1, 1), 4, True),
+        (100, 2, 3, 8, 8, 6, 3, 3, (2, 2), (1, 1), (1, 1), 3, False),
+        (110, 2, 3, 8, 6, 4, 2, 5, (2, 1), (0, 2), (1, 1), 1, True),
+        (120, 1, 2, 5, 9, 3, 1, 3, (1, 2), (1, 0), (1, 1), 1, True),
+        (130, 2, 2, 4, 4, 3, 4, 4, (1, 1), (0, 0), (1, 1), 1, True),
+        (140, 2, 6, 5, 5, 4, 1, 1, (1, 1), (0, 0), (1, 1), 1, True),
+        (150, 2, 6, 5, 5, 4, 1, 1, (1, 1), (0, 0), (1, 1), 2, False),
+        (160, 2, 3, 6, 6, 2, 1, 1, (2, 2), (1, 1), (1, 1), 1, True),
+    ]
+    for seed, N, C, H, W, O, kh, kw, st, pd, dl, g, has_bias in naive:
+        x = torch.rand(N, C, H, W) * 2 - 1
+        w = torch.rand(O, C // g, kh, kw) * 2 - 1
+        b = torch.rand(O) * 2 - 1 if has_bias else None
+        out = F.conv2d(x, w, b, stride=st, padding=pd, dilation=dl, groups=g)
+        case("naive_%d" % seed, "conv2d_naive_config", {"input": x, "weight": w, "bias": b, "out": out},
+             N=N, C=C, H=H, W=W, O=O, kh=kh, kw=kw, sh=st[0], sw=st[1], ph=pd[0], pw=pd[1], dh=dl[0], dw=dl[1],
+             groups=g)
+    # a non-contiguous input: conv2d of base.permute(0, 3, 1, 2) with padding 1 (test_conv2d.cpp)
+    base = torch.rand(2, 5, 6, 3) * 2 - 1
+    w = torch.rand(4, 3, 3, 3) * 2 - 1
+    case("conv_permuted_input", "conv2d_permuted", {"base": base, "weight": w,
+                                                    "out": F.conv2d(base.permute(0, 3, 1, 2), w, padding=1)})
+    # batch norm on a batch whose channels have means -1, 1, 3 and spreads 1, 2, 3
+    # (test_batch_norm.cpp: the fused kernel and the composed reference against these)
+    for name, training in (("bn_shifted_train", 1), ("bn_shifted_eval", 0)):
+        x = ((torch.rand(4, 3, 5, 6) * 2 - 1) * torch.tensor([1., 2., 3.]).view(1, 3, 1, 1)
+             + torch.tensor([-1., 1., 3.]).view(1, 3, 1, 1)).requires_grad_()
+        w = torch.tensor([1.5, 0.5, -1.0], requires_grad=True)
+        b = torch.tensor([0.1, 0.2, 0.3], requires_grad=True)
+        rm, rv = torch.tensor([0.5, 1.0, 2.0]), torch.tensor([1.0, 2.0, 3.0])
+        new_rm, new_rv = rm.clone(), rv.clone()
+        out = F.batch_norm(x, new_rm, new_rv, w, b, training=bool(training), momentum=0.1, eps=1e-5)
+        go = torch.rand_like(out) * 2 - 1
+        out.backward(go)
+        case(name, "batch_norm2d_shifted",
+             {"input": x, "weight": w, "bias": b, "running_mean": rm, "running_var": rv, "out": out,
+              "grad_out": go, "grad_input": x.grad, "grad_weight": w.grad, "grad_bias": b.grad,
+              "new_running_mean": new_rm, "new_running_var": new_rv},
+             training=training, momentum=0.1)
+
     with open(OUT, "w") as f:
         f.write("\n".join(lines) + "\n")
     print("wrote %s (%d cases)" % (OUT, sum(1 for l in lines if l.startswith("case "))))

@@ -4,6 +4,8 @@
 //   case <name> [key=value ...]                   starts a case; attributes such as op=softmax dim=1
 //   tensor <name> <ndim> <d0> .. <dn-1> <values>  a float32 tensor in row-major order (%.9g, inf, nan)
 // Include it as "golden/golden.hpp" (tests/ is on every test program's include path).
+// Tensors are built with judge::tensor (tests/support/judge.hpp), not with a constructor a
+// student writes: an expected value must not pass through the code it judges.
 #pragma once
 #include <cstdlib>
 #include <fstream>
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "support/judge.hpp"
 #include "tinytorch/tensor/tensor.hpp"
 
 namespace golden {
@@ -67,7 +70,7 @@ inline std::vector<Case> load(const std::string& file) {
             for (auto& d : shape) words >> d;
             std::vector<float> values;
             while (words >> token) values.push_back(std::strtof(token.c_str(), nullptr));
-            cases.back().tensors[name] = tinytorch::Tensor(std::move(values), shape);
+            cases.back().tensors[name] = judge::tensor(values, shape);
         } else {
             throw tinytorch::DataError(path + ": unknown record '" + kind + "'");
         }

@@ -13,11 +13,18 @@
 //     same way, then exits with status 124 — so a hang names the loop it is stuck in.
 // In a sanitizer build the sanitizers report crashes themselves (symbolized); the watchdog then
 // prints the stack through the sanitizer runtime.
+//
+// Under ./tito grade (TINYTORCH_GRADE_FD and TINYTORCH_GRADE_NONCE set) main writes one line,
+// "tinytorch-grade <nonce> <exit code>", to that file descriptor after Catch2 has run the test. The
+// grader counts a test as passed only with that line and exit code 0, so a submission that ends the
+// process early (exit(0) inside a test) or prints "passed" does not pass. main reads both
+// variables first and wipes them from the environment.
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <thread>
 #ifdef _OPENMP
 #include <omp.h>
@@ -187,7 +194,22 @@ void start_watchdog() {
 }  // namespace tinytorch_test_main
 #endif  // TINYTORCH_TEST_BACKTRACE
 
+namespace tinytorch_test_main {
+// The value of an environment variable, then the variable wiped (its text overwritten too, so
+// /proc/self/environ no longer shows it).
+std::string take_env(const char* name) {
+    char* v = std::getenv(name);
+    if (v == nullptr) return std::string();
+    std::string value(v);
+    std::memset(v, 0, value.size());
+    ::unsetenv(name);
+    return value;
+}
+}  // namespace tinytorch_test_main
+
 int main(int argc, char* argv[]) {
+    const std::string grade_fd = tinytorch_test_main::take_env("TINYTORCH_GRADE_FD"),
+                      grade_nonce = tinytorch_test_main::take_env("TINYTORCH_GRADE_NONCE");
 #ifdef _OPENMP
     const char* threads = std::getenv("TINYTORCH_TEST_THREADS");
     omp_set_num_threads(threads && *threads ? std::atoi(threads) : 1);
@@ -201,5 +223,11 @@ int main(int argc, char* argv[]) {
     tinytorch_test_main::install_crash_handlers();
     tinytorch_test_main::start_watchdog();
 #endif
-    return Catch::Session().run(argc, argv);
+    const int result = Catch::Session().run(argc, argv);
+    if (!grade_fd.empty() && !grade_nonce.empty()) {
+        const std::string line = "tinytorch-grade " + grade_nonce + " " + std::to_string(result) + "\n";
+        const ssize_t written = ::write(std::atoi(grade_fd.c_str()), line.data(), line.size());
+        (void)written;
+    }
+    return result;
 }

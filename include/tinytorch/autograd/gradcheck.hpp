@@ -52,7 +52,8 @@ inline double weighted_sum(const Tensor& out, const std::vector<double>& w) {
 }
 
 /// Central differences of L(xs) = weighted_sum(f(xs), w) with respect to every element of
-/// xs[i] (contiguous; perturbed in place and restored). f must be called with grad mode off.
+/// xs[i] (contiguous; perturbed in place and restored). gradcheck calls it before any backward,
+/// with grad mode off, on copies of the inputs that do not require grad.
 template <typename F>
 std::vector<double> numerical_gradient(F& f, std::vector<Tensor>& xs, size_t i, const std::vector<double>& w,
                                        double eps) {
@@ -76,7 +77,8 @@ std::vector<double> numerical_gradient(F& f, std::vector<Tensor>& xs, size_t i, 
 
 /// Check backward() against finite differences for f at `inputs`. Inputs that require grad
 /// are checked; the others are constants. The inputs themselves are not modified (f runs on
-/// copies). Pick points away from kinks (relu at 0, ties of max, clamp bounds).
+/// copies). The numeric side runs first, on its own copies. Pick points away from kinks (relu
+/// at 0, ties of max, clamp bounds).
 ///   auto r = gradcheck([](const std::vector<Tensor>& x) { return x[0] * x[1]; }, {a, b});
 template <typename F>
     requires std::is_invocable_r_v<Tensor, F&, const std::vector<Tensor>&>
@@ -90,15 +92,16 @@ GradcheckResult gradcheck(F&& f, const std::vector<Tensor>& inputs, double eps =
     if (!(eps > 0.0))
         throw ValueError(fmt("gradcheck: eps must be positive, got ", eps, "; hint: 1e-3 suits float32"));
 
-    // Fresh contiguous leaves, so perturbing them touches nothing of the caller's.
+    // The leaves of the analytic side: new handles on the inputs' values, so the caller's
+    // tensors get no gradient (f only reads them).
     std::vector<Tensor> xs;
     for (const Tensor& x : inputs) {
-        Tensor leaf = x.detach().clone();
+        Tensor leaf = x.detach();
         leaf.requires_grad_(x.requires_grad());
         xs.push_back(leaf);
     }
 
-    // Analytic: one backward with gradient w.
+    // The analytic forward: it must have recorded a graph (checked before any finite difference).
     GradcheckResult result;
     Tensor out = f(xs);
     if (!out.requires_grad()) {
@@ -107,26 +110,37 @@ GradcheckResult gradcheck(F&& f, const std::vector<Tensor>& inputs, double eps =
         return result;
     }
     const std::string op = out.grad_fn() ? out.grad_fn()->name : std::string("leaf");
+
+    // Numeric, BEFORE backward, with no graph recording (faster, and f runs many times), on
+    // contiguous copies that never require grad (the probes, perturbed in place): no gradient
+    // that backward leaves behind can leak into it.
+    std::vector<Tensor> probes;
+    for (const Tensor& x : inputs) probes.push_back(x.detach().clone());
     Generator gen(20240601);
     std::vector<double> w(static_cast<size_t>(out.numel()));
-    std::vector<float> wf(w.size());
-    for (size_t k = 0; k < w.size(); ++k) w[k] = wf[k] = gen.uniform(-1.0f, 1.0f);
+    for (size_t k = 0; k < w.size(); ++k) w[k] = gen.uniform(-1.0f, 1.0f);
+    std::vector<std::vector<double>> numeric(xs.size());
+    {
+        NoGradGuard no_grad;
+        for (size_t i = 0; i < xs.size(); ++i)
+            if (inputs[i].requires_grad()) numeric[i] = numerical_gradient(f, probes, i, w, eps);
+    }
+
+    // Analytic: one backward with gradient w.
+    std::vector<float> wf(w.begin(), w.end());
     out.backward(Tensor(wf, out.shape()));
     out = Tensor();  // the graph is released; the leaves now hold the analytic gradients
 
-    // Numeric, with no graph recording (faster, and f runs many times).
-    NoGradGuard no_grad;
     double worst_ratio = -1.0;
     int64_t checked = 0, failures = 0;
     std::string worst;
     for (size_t i = 0; i < xs.size(); ++i) {
         if (!inputs[i].requires_grad()) continue;
-        const std::vector<double> numeric = numerical_gradient(f, xs, i, w, eps);
         const Tensor& ga = xs[i].grad();
         const std::vector<float> analytic =
-            ga.defined() ? ga.to_vector() : std::vector<float>(numeric.size(), 0.0f);
-        for (size_t j = 0; j < numeric.size(); ++j) {
-            const double a = analytic[j], n = numeric[j], err = std::fabs(a - n), tol = atol + rtol * std::fabs(n);
+            ga.defined() ? ga.to_vector() : std::vector<float>(numeric[i].size(), 0.0f);
+        for (size_t j = 0; j < numeric[i].size(); ++j) {
+            const double a = analytic[j], n = numeric[i][j], err = std::fabs(a - n), tol = atol + rtol * std::fabs(n);
             const bool bad = !(err <= tol);  // NaN counts as bad
             ++checked;
             failures += bad ? 1 : 0;

@@ -99,6 +99,13 @@ public:
     /// Attach a child module; its parameters are listed as "<name>.<param>". Returns `module`.
     template <typename M>
     std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module);
+    /// Put `module` in place of the registered child `name` (libtorch's replace_module) and return
+    /// it: parameters(), state_dict() and printing see the new child at once. A class that keeps
+    /// its own pointer to the child assigns it too — fc1 = replace_module("fc1", new_fc1) — or
+    /// overrides on_module_replaced; Sequential updates the list its forward() runs.
+    /// ValueError when no child has that name.
+    template <typename M>
+    std::shared_ptr<M> replace_module(const std::string& name, std::shared_ptr<M> module);
 
     // ---- traversal (§1) -------------------------------------------------------------------
     /// Parameters of this module (and, if recurse, of every descendant), in registration
@@ -145,6 +152,14 @@ public:
     ///     (1): ReLU()
     ///   )
     std::string to_string() const;
+
+protected:
+    /// Called by replace_module after the child `name` was replaced: a container that keeps its
+    /// own list of children (Sequential) updates it here.
+    virtual void on_module_replaced(const std::string& name, const std::shared_ptr<Module>& module) {
+        (void)name;
+        (void)module;
+    }
 
 private:
     std::string name_;
@@ -226,6 +241,24 @@ std::shared_ptr<M> Module::register_module(const std::string& name, std::shared_
                              " its own child; hint: a module tree has no cycles"));
     children_.emplace_back(name, module);
     return module;
+}
+
+template <typename M>
+std::shared_ptr<M> Module::replace_module(const std::string& name, std::shared_ptr<M> module) {
+    static_assert(std::is_base_of_v<Module, M>, "replace_module: the child must derive from nn::Module");
+    if (!module)
+        throw ValueError(fmt("replace_module: the module for '", name, "' is a null pointer; hint: create it with ",
+                             "std::make_shared<...>(...)"));
+    for (auto& [child_name, child] : children_)
+        if (child_name == name) {
+            child = module;
+            on_module_replaced(name, child);
+            return module;
+        }
+    std::string known;
+    for (const auto& item : children_) known += (known.empty() ? "" : ", ") + item.first;
+    throw ValueError(fmt("replace_module: ", this->name(), " has no child named '", name, "' (children: [", known,
+                         "]); hint: replace_module swaps a registered child; use register_module for a new one"));
 }
 
 inline void Module::collect_into(NamedTensors Module::*slot, bool recurse, const std::string& prefix,

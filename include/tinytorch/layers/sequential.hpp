@@ -113,6 +113,13 @@ public:
     auto begin() const { return modules_.begin(); }
     auto end() const { return modules_.end(); }
 
+protected:
+    /// replace_module("2", m) makes forward() run m as the third step.
+    void on_module_replaced(const std::string& name, const std::shared_ptr<Module>& module) override {
+        for (size_t i = 0; i < modules_.size(); ++i)
+            if (std::to_string(i) == name) modules_[i] = module;
+    }
+
 private:
     std::vector<std::shared_ptr<Module>> modules_;
 

@@ -576,4 +576,56 @@ inline StateDict load_safetensors(const std::string& path, Metadata* metadata = 
     return out;
 }
 
+/// Write tensors given as raw bytes (dtype name, shape, little-endian bytes — what
+/// load_safetensors_raw returns) to a .safetensors file: any dtype TinyTorch knows (F32, I8, U8,
+/// I32, ...), so module 15 can store int8 weights as I8, one byte per value. ValueError for an
+/// unknown dtype or a byte count that does not match the shape. (Given code, not a solution.)
+inline void save_safetensors_raw(const std::string& path, const RawTensors& tensors, const Metadata& metadata = {}) {
+    // the JSON header: {"__metadata__":{...},"name":{"dtype":..,"shape":[..],"data_offsets":[begin,end]},...}
+    std::vector<std::string> fields;
+    if (!metadata.empty()) {
+        std::string meta;
+        for (const auto& [key, value] : metadata)
+            meta += (meta.empty() ? "\"" : ",\"") + detail::json_escape(key) + "\":\"" + detail::json_escape(value) + "\"";
+        fields.push_back("\"__metadata__\":{" + meta + "}");
+    }
+    uint64_t offset = 0;
+    std::set<std::string> names;
+    for (const auto& [name, raw] : tensors) {
+        if (!names.insert(name).second || name == "__metadata__")
+            throw ValueError(fmt("save_safetensors_raw: the name '", name, "' appears twice or is reserved; hint: ",
+                                 "each tensor needs its own name, and __metadata__ holds the metadata"));
+        const size_t element = detail::dtype_size(raw.dtype);
+        if (element == 0)
+            throw ValueError(fmt("save_safetensors_raw: tensor '", name, "' has dtype '", raw.dtype,
+                                 "'; hint: use one of ", detail::known_dtypes()));
+        const uint64_t expected = static_cast<uint64_t>(checked_numel(raw.shape, "save_safetensors_raw")) * element;
+        if (raw.bytes.size() != expected)
+            throw ValueError(fmt("save_safetensors_raw: tensor '", name, "' has ", raw.bytes.size(), " bytes but shape ",
+                                 shape_str(raw.shape), " of ", raw.dtype, " needs ", expected,
+                                 "; hint: numel x the dtype's size"));
+        std::string shape;
+        for (int64_t d : raw.shape) shape += (shape.empty() ? "" : ",") + std::to_string(d);
+        fields.push_back("\"" + detail::json_escape(name) + "\":{\"dtype\":\"" + raw.dtype + "\",\"shape\":[" + shape +
+                         "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + expected) + "]}");
+        offset += expected;
+    }
+    std::string header = "{";
+    for (size_t i = 0; i < fields.size(); ++i) header += (i ? "," : "") + fields[i];
+    header += "}";
+    header.append((8 - header.size() % 8) % 8, ' ');  // padded with spaces to a multiple of 8 bytes
+    std::ofstream out(path, std::ios::binary);
+    if (!out)
+        throw DataError(fmt("save_safetensors_raw: cannot open '", path, "' for writing; hint: does the directory exist?"));
+    const uint64_t n = header.size();
+    unsigned char len[8];
+    for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));
+    out.write(reinterpret_cast<const char*>(len), 8);
+    out.write(header.data(), static_cast<std::streamsize>(header.size()));
+    for (const auto& item : tensors)
+        out.write(reinterpret_cast<const char*>(item.second.bytes.data()),
+                  static_cast<std::streamsize>(item.second.bytes.size()));
+    if (!out) throw DataError(fmt("save_safetensors_raw: writing '", path, "' failed; hint: is the disk full?"));
+}
+
 }  // namespace tinytorch::train

@@ -70,6 +70,13 @@ run_doctor() {
         doctor_bad "build tool" "neither make nor ninja found"
     fi
     command -v git >/dev/null 2>&1 && doctor_ok git "$(git --version | awk '{ print $3 }')" || doctor_meh git "not found (only needed to clone and for ./tito release)"
+    if ! command -v bwrap >/dev/null 2>&1; then
+        doctor_meh sandbox "bubblewrap (bwrap) not found: ./tito grade would run submissions unisolated (instructors only; ./tito setup)"
+    elif bwrap --die-with-parent --unshare-all --ro-bind / / true >/dev/null 2>&1; then
+        doctor_ok sandbox "bubblewrap $(bwrap --version 2>/dev/null | awk '{ print $2 }') works (./tito grade isolates submissions)"
+    else
+        doctor_meh sandbox "bubblewrap is installed but cannot create a sandbox here (user namespaces off?): ./tito grade runs unisolated"
+    fi
 
     say ""
     say "$(bold "libraries")"

@@ -1,14 +1,15 @@
 # tools/tito/cmd/setup.sh — ./tito setup: install what the course needs.
 
 # libopenblas-dev: the optional fast GEMM backend (TINYTORCH_USE_OPENBLAS, used when found; Eigen otherwise)
-TITO_APT_PACKAGES="cmake g++ make git libeigen3-dev catch2 zlib1g-dev libopenblas-dev"
+# bubblewrap: the sandbox ./tito grade runs submissions in; python3: checks the grader's JSON (tests/tito)
+TITO_APT_PACKAGES="cmake g++ make git libeigen3-dev catch2 zlib1g-dev libopenblas-dev bubblewrap python3"
 
 usage_setup() {
     cat <<EOF
 usage: ./tito setup [--check]
 
-Installs the build tools and libraries (CMake >= 3.21, g++ >= 12, Eigen 3, Catch2, zlib, and
-OpenBLAS for fast matrix products):
+Installs the build tools and libraries (CMake >= 3.21, g++ >= 12, Eigen 3, Catch2, zlib,
+OpenBLAS for fast matrix products, bubblewrap for ./tito grade's sandbox, python3 for a test):
   * Debian/Ubuntu: the packages that are missing among
       $TITO_APT_PACKAGES
     with apt-get (apt-get update first; through sudo when you are not root);
