@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/judge.hpp"
 #include "tinytorch/acceleration/acceleration.hpp"
 using namespace tinytorch;
 
@@ -151,15 +152,16 @@ TEST_CASE("ladder_matmul runs a rung on tensors and views", "[17_acceleration]")
     const Tensor want = tinytorch::detail::matmul_naive(a, b.contiguous());
     for (accel::Rung r : {accel::Rung::naive, accel::Rung::ikj, accel::Rung::blocked, accel::Rung::register_tile}) {
         INFO(accel::rung_name(r));
-        CHECK(allclose(accel::ladder_matmul(a, b, r), want, 1e-4f, 1e-5f));
+        CHECK(judge::allclose(accel::ladder_matmul(a, b, r), want, 1e-4f, 1e-5f));
     }
 }
 
 TEST_CASE("ladder_matmul names both shapes when they do not multiply", "[17_acceleration][provided]") {
-    CHECK_THROWS_AS(accel::ladder_matmul(zeros({2, 3}), zeros({4, 5}), accel::Rung::naive), ShapeError);
-    CHECK_THROWS_WITH(accel::ladder_matmul(zeros({2, 3}), zeros({4, 5}), accel::Rung::ikj),
+    CHECK_THROWS_AS(accel::ladder_matmul(judge::full({2, 3}), judge::full({4, 5}), accel::Rung::naive), ShapeError);
+    CHECK_THROWS_WITH(accel::ladder_matmul(judge::full({2, 3}), judge::full({4, 5}), accel::Rung::ikj),
                       Contains("[2, 3]") && Contains("[4, 5]") && Contains("hint"));
-    CHECK_THROWS_WITH(accel::ladder_matmul(zeros({2, 3, 4}), zeros({4, 5}), accel::Rung::ikj), Contains("[2, 3, 4]"));
+    CHECK_THROWS_WITH(accel::ladder_matmul(judge::full({2, 3, 4}), judge::full({4, 5}), accel::Rung::ikj),
+                      Contains("[2, 3, 4]"));
 }
 
 // ---- §6 threads -----------------------------------------------------------------------------------
