@@ -16,4 +16,5 @@
 #include "tinytorch/attention/attention.hpp"       // 12
 #include "tinytorch/transformers/transformers.hpp" // 13
 #include "tinytorch/profiling/profiling.hpp"       // 14
+#include "tinytorch/compression/compression.hpp"   // 16
 #include "tinytorch/benchmarking/benchmarking.hpp" // 19
