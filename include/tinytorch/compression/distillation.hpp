@@ -62,7 +62,7 @@ inline void check_distillation_args(const Tensor& student, const Tensor& teacher
 /// student receives a gradient.   student, teacher: [N, C] -> []
 inline Tensor distillation_kl(const Tensor& student_logits, const Tensor& teacher_logits, double temperature) {
     detail::check_distillation_args(student_logits, teacher_logits, temperature, "distillation_kl");
-    const int64_t n = student_logits.size(0), c = student_logits.size(1);
+    [[maybe_unused]] const int64_t n = student_logits.size(0), c = student_logits.size(1);
     [[maybe_unused]] const std::vector<float> s = student_logits.contiguous().to_vector();
     [[maybe_unused]] const std::vector<float> t = teacher_logits.contiguous().to_vector();
     double loss = 0.0;
@@ -84,8 +84,8 @@ namespace autograd_rules {
 /// d(T² · KL) / d student = g · T · (q − p) / N   (p, q: the tempered softmaxes of teacher and student).
 inline std::vector<Tensor> distillation_kl_backward(const autograd::Node& node, const Tensor& grad_output) {
     const Tensor& student = node.saved[0];
-    const Tensor& teacher = node.saved[1];
-    const double temperature = node.scalars[0];
+    [[maybe_unused]] const Tensor& teacher = node.saved[1];
+    [[maybe_unused]] const double temperature = node.scalars[0];
     const int64_t n = student.size(0), c = student.size(1);
     [[maybe_unused]] const double g = grad_output.item();
     std::vector<float> dx(static_cast<size_t>(n * c), 0.0f);

@@ -34,7 +34,8 @@ inline std::vector<int64_t> units_to_keep(const Tensor& weight, double amount) {
         throw ShapeError(fmt("units_to_keep: expected a weight with >= 2 dims, got ",
                              weight.defined() ? shape_str(weight.shape()) : "undefined",
                              "; hint: pass a Linear or Conv2d weight"));
-    const int64_t units = weight.size(0), per_unit = weight.numel() / std::max<int64_t>(units, 1);
+    const int64_t units = weight.size(0);
+    [[maybe_unused]] const int64_t per_unit = weight.numel() / std::max<int64_t>(units, 1);
     const int64_t remove = detail::count_for(amount, units);
     if (remove >= units)
         throw ValueError(fmt("units_to_keep: amount ", amount, " would remove all ", units,
