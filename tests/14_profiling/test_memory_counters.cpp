@@ -1,5 +1,7 @@
 // tests/14_profiling/test_memory_counters.cpp — the allocator's counters (module 01's
-// Storage, ready-made) against allocations of known size.
+// Storage, ready-made) against allocations of known size. The test makes Storage objects
+// directly, not tensors: a [provided] test must not reach code a student writes (module 01's
+// strides), so it passes in the untouched release.
 #include "support/catch.hpp"
 #include "tinytorch/profiling/profiling.hpp"
 
@@ -8,15 +10,15 @@ using namespace tinytorch;
 TEST_CASE("memory_stats counts live peak and allocated bytes of storages", "[14_profiling][provided]") {
     const MemoryStats before = memory_stats();
     {
-        Tensor t = empty({1000});  // 4000 bytes -> 63 cache lines = 4032
+        auto t = std::make_shared<Storage>(1000, false);  // 4000 bytes -> 63 cache lines = 4032
         const MemoryStats during = memory_stats();
         CHECK(during.live_bytes - before.live_bytes == 4032);
         CHECK(during.allocated_bytes - before.allocated_bytes == 4032);
         CHECK(during.allocations - before.allocations == 1);
         CHECK(during.peak_bytes >= during.live_bytes);
-        Tensor v = t.view({10, 100});  // a view shares the storage
+        std::shared_ptr<Storage> shared = t;  // a second owner (as a view has) allocates nothing
         CHECK(memory_stats().live_bytes == during.live_bytes);
-        CHECK(t.storage()->allocated_bytes() == 4032);
+        CHECK(t->allocated_bytes() == 4032);
     }
     const MemoryStats after = memory_stats();
     CHECK(after.live_bytes == before.live_bytes);
@@ -25,9 +27,9 @@ TEST_CASE("memory_stats counts live peak and allocated bytes of storages", "[14_
     reset_peak_memory_stats();
     CHECK(memory_stats().peak_bytes == memory_stats().live_bytes);
     {
-        Tensor a = empty({16}), b = empty({32});  // 64 + 128 bytes
+        Storage a(16), b(32);  // 64 + 128 bytes
         CHECK(memory_stats().peak_bytes - after.live_bytes == 192);
     }
     CHECK(memory_stats().peak_bytes - after.live_bytes == 192);  // the peak stays until the next reset
-    CHECK(empty({0}).storage()->allocated_bytes() == 64);         // even an empty tensor takes one line
+    CHECK(Storage(0).allocated_bytes() == 64);                     // even an empty storage takes one line
 }

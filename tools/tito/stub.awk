@@ -1,6 +1,6 @@
 # tools/tito/stub.awk — the marker rules of the student release, applied to framework headers.
 #
-#   cd <reference> && awk -v outdir=STAGE -v solved=" 01_tensor 02_activations " \
+#   cd <reference> && awk -f tools/tito/markers.awk -v outdir=STAGE -v solved=" 01_tensor 02_activations " \
 #       -v patterns=FILE -v kept=FILE -v stats=FILE -f tools/tito/stub.awk MAPFILE header.hpp...
 #
 # MAPFILE: "folder<TAB>NN_name" per line (include/tinytorch/<folder>/ belongs to NN_name), read
@@ -26,7 +26,7 @@
 #   kept      every substantial line of a region that is kept (solved modules)
 #   stats     one line per region: "NN_name<TAB>stubbed|declarations|kept"
 
-function trim(s) { sub(/^[ \t\r]+/, "", s); sub(/[ \t\r]+$/, "", s); return s }
+# The marker grammar (trim, is_begin_marker, parse_begin_marker, ...) is in markers.awk, loaded first.
 
 # A solution line is *substantial* — worth checking that it does not survive in the release —
 # when, trimmed, it has at least 12 non-blank characters and is not trivia that any C++ file
@@ -91,32 +91,14 @@ FNR == 1 {
     printf "" > out
 }
 
-/^[ \t]*\/\/[ \t]*BEGIN SOLUTION/ {
+is_begin_marker($0) {
     if (module == "") { fail("solution markers are only allowed in include/tinytorch/<module folder>/ headers"); next }
     if (inregion) { fail("nested BEGIN SOLUTION (the region opened at line " beginline " is still open)"); next }
-    rest = $0
-    sub(/^[ \t]*\/\/[ \t]*BEGIN SOLUTION/, "", rest)
-    rest = trim(rest)
-    indent = $0
-    sub(/\/\/.*/, "", indent)
-    kind = ""
-    if (rest == "") {
-        fail("BEGIN SOLUTION without annotation; write `// BEGIN SOLUTION: <Function::name> (§N)` or `// BEGIN SOLUTION: declarations`")
-    } else if (rest ~ /^:[ \t]*declarations$/) {
-        kind = "declarations"
-    } else if (rest ~ /^:[ \t]*[^ \t].* \(§[^()]*\)$/) {
-        kind = "stub"
-        fn = rest
-        sub(/^:[ \t]*/, "", fn)
-        sec = fn
-        sub(/ \(§[^()]*\)$/, "", fn)
-        sub(/^.* \(/, "", sec)
-        sub(/\)$/, "", sec)
-        fn = trim(fn)
-        if (fn ~ /["\\]/) { fail("the function name in a BEGIN SOLUTION annotation must not contain \" or \\"); kind = "" }
-    } else {
-        fail("malformed BEGIN SOLUTION annotation '" rest "'; expected `: <Function::name> (§N)` or `: declarations`")
-    }
+    indent = marker_indent($0)
+    kind = parse_begin_marker($0)
+    if (kind == "") fail(marker_error)
+    fn = marker_fn
+    sec = marker_sec
     inregion = 1
     beginline = FNR
     region = FILENAME ":" FNR " " (kind == "stub" ? fn : "declarations")
@@ -133,7 +115,7 @@ FNR == 1 {
     next
 }
 
-/^[ \t]*\/\/[ \t]*END SOLUTION/ {
+is_end_marker($0) {
     if (module == "") { fail("solution markers are only allowed in include/tinytorch/<module folder>/ headers"); next }
     if (!inregion) { fail("END SOLUTION without a matching BEGIN SOLUTION"); next }
     inregion = 0

@@ -1,6 +1,6 @@
 # tools/tito/stub_switch.awk — the reference headers made "stub-switchable" for the test build.
 #
-#   awk -v outdir=DIR -v srcroot=/abs/include -f tools/tito/stub_switch.awk MAPFILE tinytorch/x/y.hpp...
+#   awk -v outdir=DIR -v srcroot=/abs/include -f tools/tito/markers.awk -f tools/tito/stub_switch.awk MAPFILE tinytorch/x/y.hpp...
 #
 # (run from the include folder; MAPFILE: "folder<TAB>NN_name" per line, as for stub.awk). Each
 # header is copied to DIR/<path> with every stub region kept but switchable at run time:
@@ -17,7 +17,7 @@
 # regions (members, helpers) are left as they are. The block braces enforce the rule that nothing
 # after a region uses a name declared in it. Line numbers do not move, and a #line directive
 # names the original file, so compiler messages point at include/, not at this copy.
-function trim(s) { sub(/^[ \t\r]+/, "", s); sub(/[ \t\r]+$/, "", s); return s }
+# The marker grammar (is_begin_marker, parse_begin_marker, ...) is in markers.awk, loaded first.
 
 # Output goes to a buffer; at the end of each file it is written only if it differs from what
 # DIR already holds (unchanged files keep their timestamps: test builds stay incremental).
@@ -48,38 +48,22 @@ FNR == 1 {
     emit("#line 1 \"" srcroot "/" FILENAME "\"")
 }
 
-module != "" && /^[ \t]*\/\/[ \t]*BEGIN SOLUTION/ {
-    rest = $0
-    sub(/^[ \t]*\/\/[ \t]*BEGIN SOLUTION/, "", rest)
-    rest = trim(rest)
-    indent = $0
-    sub(/\/\/.*/, "", indent)
-    if (!open && rest ~ /^:[ \t]*[^ \t].* \(§[^()]*\)$/ && rest !~ /^:[ \t]*declarations$/) {
-        fn = rest
-        sub(/^:[ \t]*/, "", fn)
-        sec = fn
-        sub(/ \(§[^()]*\)$/, "", fn)
-        sub(/^.* \(/, "", sec)
-        sub(/\)$/, "", sec)
-        fn = trim(fn)
-        if (fn !~ /["\\]/) {
-            open = 1
-            line = $0
-            sub(/^[ \t]*/, "", line)
-            emit(indent "{ TINYTORCH_STUB_SWITCH(\"" module "\", \"" fn "\", \"" sec "\");  " line)
-            next
-        }
+module != "" && is_begin_marker($0) {
+    if (!open && parse_begin_marker($0) == "stub") {
+        open = 1
+        line = $0
+        sub(/^[ \t]*/, "", line)
+        emit(marker_indent($0) "{ TINYTORCH_STUB_SWITCH(\"" module "\", \"" marker_fn "\", \"" marker_sec "\");  " line)
+        next
     }
     emit($0)
     next
 }
 
-module != "" && open && /^[ \t]*\/\/[ \t]*END SOLUTION/ {
+module != "" && open && is_end_marker($0) {
     line = $0
-    indent = $0
-    sub(/\/\/.*/, "", indent)
     sub(/^[ \t]*/, "", line)
-    emit(indent "}  " line)
+    emit(marker_indent($0) "}  " line)
     open = 0
     next
 }

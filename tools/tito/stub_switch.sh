@@ -18,7 +18,7 @@ awk -F'\t' '$1 ~ /^[0-9][0-9]$/ && NF >= 2 { print $2 "\t" $1 "_" $2 }' "$tsv" >
 (cd "$src" && find tinytorch -type f \( -name '*.hpp' -o -name '*.h' \) | LC_ALL=C sort) >"$list"
 sed 's|/[^/]*$||' "$list" | sort -u | (cd "$out" && xargs mkdir -p)
 if [ -s "$list" ]; then
-    (cd "$src" && tr '\n' '\0' <"$list" | xargs -0 awk -v outdir="$out" -v srcroot="$src" -f "$here/stub_switch.awk" "$map")
+    (cd "$src" && tr '\n' '\0' <"$list" | xargs -0 awk -v outdir="$out" -v srcroot="$src" -f "$here/markers.awk" -f "$here/stub_switch.awk" "$map")
 fi
 cat >"$out/tinytorch_stub_switch.hpp.switch-new" <<'HPP'
 // tinytorch_stub_switch.hpp — written by tools/tito/stub_switch.sh into the reference's test build

@@ -85,7 +85,7 @@ run_release() {
         local headers=()
         mapfile -t headers <"$work/headers"
         if ! (cd "$src" && awk -v outdir="$stage" -v solved="$solved" -v patterns="$work/patterns" \
-                -v kept="$work/kept" -v stats="$work/stats" -f "$src/tools/tito/stub.awk" \
+                -v kept="$work/kept" -v stats="$work/stats" -f "$src/tools/tito/markers.awk" -f "$src/tools/tito/stub.awk" \
                 "$work/map" "${headers[@]}") 2>"$work/stub.err"; then
             err "release: the solution markers have errors:"
             cat "$work/stub.err" >&2
