@@ -65,7 +65,7 @@ TEST_CASE("distillation_kl's gradient is T·(q − p)/N and passes a finite-diff
     }
 }
 
-TEST_CASE("DistillationLoss mixes α·T²·KL with (1 − α)·cross-entropy; the teacher gets no gradient",
+TEST_CASE("DistillationLoss mixes α·T²·KL with (1 − α)·cross-entropy and the teacher gets no gradient",
           "[16_compression]") {
     Tensor student = judge::tensor({1, 0, -1, 0.5f, 0.5f, 2}, {2, 3});
     Tensor teacher = judge::tensor({2, 0, 0, 0, 1, 3}, {2, 3});
@@ -116,7 +116,7 @@ TEST_CASE("a student trained on the distillation loss alone learns the teacher's
     CHECK(end < 0.05f * start);
 }
 
-TEST_CASE("distillation refuses T <= 0, alpha outside [0, 1] and mismatched logits", "[16_compression]") {
+TEST_CASE("distillation refuses T <= 0, alpha outside 0..1 and mismatched logits", "[16_compression]") {
     Tensor a = judge::full({2, 3}, 0.5f), b = judge::full({2, 4}, 0.5f);
     CHECK_THROWS_AS(distillation_kl(a, a, 0.0), ValueError);
     CHECK_THROWS_WITH(distillation_kl(a, a, -1.0), Catch::Matchers::Contains("temperature must be > 0, got -1"));

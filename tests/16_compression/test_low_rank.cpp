@@ -89,7 +89,7 @@ TEST_CASE("LowRankLinear's gradients pass a finite-difference check", "[16_compr
     CHECK(low->up.grad().defined());
 }
 
-TEST_CASE("factorisation refuses rank 0, a rank above min(in, out) and energy outside (0, 1]", "[16_compression]") {
+TEST_CASE("factorisation refuses rank 0, a rank above min(in, out) and energy outside 0..1", "[16_compression]") {
     auto fc = low_rank_test::known_linear();
     CHECK_THROWS_AS(factorize_linear(*fc, 0), ValueError);
     CHECK_THROWS_WITH(factorize_linear(*fc, 0), Catch::Matchers::Contains("rank must be in [1, min(out, in)] = [1, 3]") &&

@@ -57,7 +57,7 @@ TEST_CASE("magnitude_mask zeroes the round(amount·n) smallest |w|, ties in row-
     CHECK(judge::equal(magnitude_mask(w, 1.0), judge::full({2, 3}, 0.0f)));
 }
 
-TEST_CASE("global masks rank all layers together; layer-wise masks each layer alone", "[16_compression]") {
+TEST_CASE("global masks rank all layers together while layer-wise masks rank each layer alone", "[16_compression]") {
     Tensor a = judge::tensor({1.0f, 2.0f, 3.0f, 4.0f}, {2, 2});
     Tensor b = judge::tensor({0.1f, 0.2f, 5.0f, 6.0f}, {2, 2});
     std::vector<Tensor> g = global_magnitude_masks({a, b}, 0.5);  // 4 smallest of 8: 0.1, 0.2, 1, 2
@@ -163,7 +163,7 @@ TEST_CASE("pruned weights stay exactly zero through Adam steps", "[16_compressio
     CHECK(zeros == 3);
 }
 
-TEST_CASE("pruning again raises sparsity and never revives a weight; remove_pruning bakes the zeros in",
+TEST_CASE("pruning again raises sparsity and never revives a weight and remove_pruning bakes the zeros in",
           "[16_compression]") {
     auto net = pruning_test::mlp();
     magnitude_prune(*net, 0.5);
@@ -222,7 +222,7 @@ TEST_CASE("a pruned Conv2d masks its filters and stays zero through training", "
     CHECK(sparsity_report(*net).layers[0].zeros >= 43);
 }
 
-TEST_CASE("pruning refuses an amount outside [0, 1], a percentage, and layers it cannot swap", "[16_compression]") {
+TEST_CASE("pruning refuses an amount outside 0..1, a percentage, and layers it cannot swap", "[16_compression]") {
     auto net = pruning_test::mlp();
     CHECK_THROWS_AS(magnitude_prune(*net, 90.0), ValueError);
     CHECK_THROWS_WITH(magnitude_prune(*net, 90.0), Catch::Matchers::Contains("fraction in [0, 1], got 90") &&

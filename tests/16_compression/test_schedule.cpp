@@ -44,7 +44,7 @@ TEST_CASE("gradual pruning over a loop reaches the final sparsity, never going b
     CHECK(last == Approx(0.9));
 }
 
-TEST_CASE("the schedule refuses sparsities outside [0, 1], a falling target and bad steps", "[16_compression]") {
+TEST_CASE("the schedule refuses sparsities outside 0..1, a falling target and bad steps", "[16_compression]") {
     CHECK_THROWS_WITH(GradualPruningSchedule(0.0, 90.0, 0, 10),
                       Catch::Matchers::Contains("final_sparsity") && Catch::Matchers::Contains("got 90"));
     CHECK_THROWS_AS(GradualPruningSchedule(0.5, 0.2, 0, 10), ValueError);

@@ -18,7 +18,7 @@ TEST_CASE("units_to_keep keeps the rows of largest L2 norm, in order", "[16_comp
     CHECK(units_to_keep(w, 0.0) == std::vector<int64_t>{0, 1, 2, 3});
 }
 
-TEST_CASE("Linear -> ReLU -> Linear: the kept neurons compute what they did; dead ones leave the output unchanged",
+TEST_CASE("Linear -> ReLU -> Linear: the kept neurons compute what they did and dead ones leave the output unchanged",
           "[16_compression]") {
     nn::Sequential net(nn::Linear(6, 8), nn::ReLU(), nn::Linear(8, 3));
     auto& fc1 = net.at<nn::Linear>(0);
