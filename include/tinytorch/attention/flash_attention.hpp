@@ -114,7 +114,11 @@ inline void flash_attention_forward(const AttentionOperands& a, const AttentionG
     // BEGIN SOLUTION: detail::flash_attention_forward (§4)
     const int64_t q_blocks = (g.L + kQueryBlock - 1) / kQueryBlock;
     const float minus_inf = -std::numeric_limits<float>::infinity();
-    parallel_for(g.B * q_blocks, 1, [&](int64_t lo, int64_t hi) {
+    // Threads only for enough work: one new token against a KV cache (module 18) is a few
+    // thousand multiply-adds per (batch, head); waking a second thread for that costs more.
+    const int64_t work = std::min(g.L, kQueryBlock) * g.S * (g.E + g.Ev);  // multiply-adds per item
+    const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(work, 1));
+    parallel_for(g.B * q_blocks, grain, [&](int64_t lo, int64_t hi) {
         // per-thread scratch, allocated once per chunk: a score block, the running max / sum / output
         std::vector<float> S(static_cast<size_t>(kQueryBlock * kKeyBlock)), m(kQueryBlock), l(kQueryBlock),
             acc(static_cast<size_t>(kQueryBlock * std::max<int64_t>(g.Ev, 1)));
