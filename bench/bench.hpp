@@ -19,6 +19,9 @@ namespace bench {
 struct Workload {
     std::function<void()> step;
     double items = 0;
+    /// Generation workloads whose output both sides must agree on: runs one step and returns the
+    /// token ids it produced (empty function: nothing to compare).
+    std::function<std::vector<int64_t>()> tokens;
 };
 
 /// The workloads every framework side implements (same shapes, optimizers, batch sizes).
@@ -31,6 +34,9 @@ struct Workload {
 ///   W4_train  char-level GPT (nanoGPT's CPU model): 4 layers, 4 heads, 128 dims, block 64, vocab 65,
 ///             exact GELU, tied head; AdamW(lr 1e-3, weight decay 0.1 on 2-D weights), batch 16 (tokens)
 ///   W4_gen  the same model, 200 new tokens from a one-token prompt, batch 1, no cache (tokens)
+///   W4_gen_kv  the same model with the weights of w4_weights(), 200 greedy tokens from a one-token
+///             prompt, batch 1: TinyTorch with its KV cache (module 18) against libtorch running
+///             nanoGPT's generate (no cache: nanoGPT has none); both must give the same tokens (tokens)
 ///   W5_sgemm  C[1024,1024] = A[1024,1024] @ B[1024,1024], float32, through matmul's backend
 ///   W5_kernel the same product through TinyTorch's own kernel (gemm_kernel.hpp) whatever the backend
 struct WorkloadInfo {
@@ -45,10 +51,38 @@ inline const std::vector<WorkloadInfo>& workload_table() {
         {"W3_train", "CNN 3x32x32 conv32-conv64-fc256, Adam, batch 64 (train)", "samples/s"},
         {"W4_train", "char-GPT 4L 4H 128d block 64, AdamW, batch 16 (train)", "tokens/s"},
         {"W4_gen", "char-GPT, 200 tokens, batch 1, no cache (generate)", "tokens/s"},
+        {"W4_gen_kv", "char-GPT, 200 greedy tokens, batch 1, TT KV cache vs nanoGPT generate", "tokens/s"},
         {"W5_sgemm", "sgemm 1024x1024x1024", "GFLOP/s"},
         {"W5_kernel", "sgemm 1024x1024x1024, TinyTorch's own kernel (gemm_kernel.hpp)", "GFLOP/s"},
     };
     return table;
+}
+
+/// The weights of W4_gen_kv, the same on both sides: `n` values for the parameter with nanoGPT's
+/// name `key` ("transformer.h.0.attn.c_attn.weight", ...), from a hash of the name and the index
+/// (SplitMix64), uniform with the spread given below. Larger than nanoGPT's initialisation, so that
+/// greedy decoding meets no near-ties and the comparison of tokens means something.
+inline std::vector<float> w4_weights(const std::string& key, int64_t n) {
+    uint64_t h = 1469598103934665603ull;  // FNV-1a of the name
+    for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
+    auto ends_with = [&](const char* e) {
+        const std::string s(e);
+        return key.size() >= s.size() && key.compare(key.size() - s.size(), s.size(), s) == 0;
+    };
+    const bool norm = key.find("ln_") != std::string::npos, bias = ends_with(".bias");
+    const bool table = key.find("wte") != std::string::npos || key.find("wpe") != std::string::npos;
+    const double center = norm && !bias ? 1.0 : 0.0;
+    const double spread = norm ? 0.2 : bias ? 0.05 : table ? 0.5 : 0.12;  // half-widths of the uniform ranges
+    std::vector<float> out(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+        uint64_t z = h + 0x9e3779b97f4a7c15ull * static_cast<uint64_t>(i + 1);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        z ^= z >> 31;
+        const double u = static_cast<double>(z >> 11) * (1.0 / 9007199254740992.0) * 2.0 - 1.0;  // [-1, 1)
+        out[static_cast<size_t>(i)] = static_cast<float>(center + spread * u);
+    }
+    return out;
 }
 
 // ---- the libtorch side (bench/libtorch_workloads.cpp; a stub when libtorch is absent) ----------

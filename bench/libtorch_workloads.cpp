@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -195,6 +196,45 @@ Workload libtorch_workload(const std::string& id) {
     if (id == "W3_train") {
         auto net = cifar_cnn();
         return train(net, {64, 3, 32, 32}, std::make_shared<Adam>(net->parameters(), AdamOptions(1e-3)));
+    }
+    if (id == "W4_gen_kv") {
+        // W4's model with bench::w4_weights under nanoGPT's names (TinyTorch's side loads the same),
+        // nanoGPT's generate with greedy choice: crop to block 64, logits of the last position, argmax
+        GPT model(65, 64, 4, 4, 128);
+        {
+            torch::NoGradGuard no_grad;
+            for (auto& p : model->named_parameters()) {
+                std::string name = p.key();  // wte.weight, h0.attn.c_attn.weight, h0.c_fc.weight, ln_f.bias
+                std::string key;
+                if (name.rfind("h", 0) == 0 && name.size() > 1 && std::isdigit(static_cast<unsigned char>(name[1]))) {
+                    const size_t dot = name.find('.');
+                    std::string rest = name.substr(dot + 1);
+                    if (rest.rfind("c_fc", 0) == 0 || rest.rfind("c_proj", 0) == 0) rest = "mlp." + rest;
+                    key = "transformer.h." + name.substr(1, dot - 1) + "." + rest;
+                } else {
+                    key = "transformer." + name;
+                }
+                const std::vector<float> v = w4_weights(key, p.value().numel());
+                p.value().copy_(torch::from_blob(const_cast<float*>(v.data()), p.value().sizes(), torch::kFloat32));
+            }
+        }
+        model->eval();
+        auto run = [model]() mutable {
+            torch::NoGradGuard no_grad;
+            torch::Tensor idx = torch::zeros({1, 1}, torch::kLong);
+            for (int i = 0; i < 200; ++i) {
+                auto cond = idx.size(1) <= 64 ? idx : idx.slice(1, idx.size(1) - 64, idx.size(1));
+                auto logits = model->forward(cond, /*last_only=*/true).select(1, 0);
+                idx = torch::cat({idx, logits.argmax(-1, /*keepdim=*/true)}, 1);
+            }
+            return idx;
+        };
+        Workload w{[run]() mutable { torch::Tensor out = run(); }, 200.0};
+        w.tokens = [run]() mutable {
+            torch::Tensor out = run().contiguous();
+            return std::vector<int64_t>(out.data_ptr<int64_t>(), out.data_ptr<int64_t>() + out.numel());
+        };
+        return w;
     }
     if (id == "W4_train" || id == "W4_gen") {
         GPT model(65, 64, 4, 4, 128);

@@ -66,7 +66,7 @@ shapes, optimizer, thread count and synthetic data, after warm-up, in alternatin
   --repeat-time S         seconds of steps in one repeat (default 0.25)
   --warmup-time S         seconds of untimed steps before timing (default 0.5)
   --only LIST             workloads to run: W1_train,W1_infer,W1_frozen,W2_train,W3_train,
-                          W4_train,W4_gen,W5_sgemm,W5_kernel
+                          W4_train,W4_gen,W4_gen_kv,W5_sgemm,W5_kernel
   --json PATH             where to write the JSON report (default bench.json)
   --openblas-coretype T   run both frameworks with OPENBLAS_CORETYPE=T (default: unset, so
                           OpenBLAS picks its kernels for this CPU; the core it picked is printed)
@@ -246,11 +246,13 @@ struct Row {
     double peak = 0;               // W5*, W1_infer, W1_frozen: the FMA peak at this thread count
     double flops_per_item = 0;     // W1_infer, W1_frozen: multiply-adds x 2 per sample (GEMM-bound)
     double load = -1;              // load average (1 min) when the row was measured
+    std::string note;              // W4_gen_kv: whether both sides generated the same tokens
 };
 
 double target_for(const std::string& id) {
     if (id == "W1_train" || id == "W1_infer" || id == "W1_frozen") return 1.2;
     if (id == "W2_train" || id == "W3_train" || id == "W4_train" || id == "W4_gen") return 1.0;
+    if (id == "W4_gen_kv") return 1.5;
     if (id == "W5_sgemm") return 0.85;
     if (id == "W5_kernel") return 0.9;
     return 0;
@@ -307,6 +309,7 @@ void print_table(const std::vector<Row>& rows) {
             std::printf("%s %s FP32 peak (FMA loop) %s GFLOP/s: TinyTorch at %.0f%% of it\n", pad("", 9).c_str(),
                         pad("", 3).c_str(), rate(r.peak).c_str(), 100.0 * r.tinytorch.throughput / r.peak);
         }
+        if (!r.note.empty()) std::printf("%s %s %s\n", pad("", 9).c_str(), pad("", 3).c_str(), r.note.c_str());
         (void)info;
     }
     std::printf("\nUnits: samples/s for W1-W3, tokens/s for W4, GFLOP/s for W5; TT/ref = TinyTorch median / "
@@ -402,6 +405,14 @@ int main(int argc, char** argv) {
                 row.tinytorch = s[0];
                 row.reference = s[1];
                 row.reference_name = "libtorch";
+                if (tt.tokens && lt.tokens) {  // the same tokens, or the ratio compares different work
+                    const std::vector<int64_t> a = tt.tokens(), b = lt.tokens();
+                    size_t same = 0;
+                    while (same < a.size() && same < b.size() && a[same] == b[same]) ++same;
+                    const size_t distinct = std::set<int64_t>(a.begin(), a.end()).size();
+                    row.note = a == b ? fmt("identical tokens (", a.size(), ", ", distinct, " distinct ids)")
+                                      : fmt("TOKENS DIFFER from position ", same, " of ", a.size());
+                }
             } else {
                 row.tinytorch = measure({{"TinyTorch", &tt}}, f)[0];
             }
@@ -455,7 +466,8 @@ int main(int argc, char** argv) {
            << ", \"ratio_ci\": " << (has_ref ? tinytorch::json::array({c.ci.low, c.ci.high}) : "null")
            << ", \"target\": " << number(target_for(r.workload)) << ", \"fp32_peak_gflops\": "
            << (r.peak > 0 ? number(r.peak) : "null") << ", \"flops_per_item\": "
-           << (r.flops_per_item > 0 ? number(r.flops_per_item) : "null") << "}" << (i + 1 < rows.size() ? "," : "")
+           << (r.flops_per_item > 0 ? number(r.flops_per_item) : "null")
+           << (r.note.empty() ? std::string() : ", \"note\": " + quote(r.note)) << "}" << (i + 1 < rows.size() ? "," : "")
            << "\n";
     }
     js << "  ]\n}\n";

@@ -10,6 +10,7 @@
 #include "tinytorch/autograd/autograd.hpp"
 #include "tinytorch/convolutions/convolutions.hpp"
 #include "tinytorch/losses/losses.hpp"
+#include "tinytorch/memoization/memoization.hpp"
 #include "tinytorch/optimizers/optimizers.hpp"
 #include "tinytorch/transformers/transformers.hpp"
 
@@ -110,6 +111,29 @@ inline Workload tinytorch_workload(const std::string& id) {
                     rest->step();
                 },
                 16.0 * 64.0};  // items: tokens per step
+    }
+    if (id == "W4_gen_kv") {
+        // W4's model with bench::w4_weights (the libtorch side loads the same values), 200 greedy
+        // tokens from one, with module 18's KV cache
+        auto model = std::make_shared<tt::nn::GPT>(
+            tt::nn::GPTConfig{.vocab_size = 65, .block_size = 64, .n_layer = 4, .n_head = 4, .n_embd = 128});
+        {
+            tt::NoGradGuard no_grad;
+            for (auto& [name, p] : model->named_parameters()) {
+                const std::vector<float> v = w4_weights(name, p.numel());
+                std::copy(v.begin(), v.end(), p.data_ptr());
+            }
+        }
+        auto run = [model] {
+            return tt::nn::generate_with_cache(*model, tt::Tensor({{0.0f}}), 200, {.greedy = true});
+        };
+        Workload w{[run] { tt::Tensor out = run(); }, 200.0};
+        w.tokens = [run] {
+            std::vector<int64_t> ids;
+            for (float t : run().to_vector()) ids.push_back(static_cast<int64_t>(t));
+            return ids;
+        };
+        return w;
     }
     if (id == "W5_sgemm") {
         const int64_t n = 1024;

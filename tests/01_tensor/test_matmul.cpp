@@ -59,6 +59,23 @@ TEST_CASE("matmul reads transposed operands without copying them first", "[01_te
     CHECK(close_enough(tt, b_ct));
 }
 
+TEST_CASE("one row times a matrix matches the naive loops for every operand layout", "[01_tensor]") {
+    // [1, K] @ [K, N] is a matrix-vector product (OpenBLAS builds take sgemv for it): row-major,
+    // transposed (a Linear's x @ W.t()), a strided row, a sliced matrix, and batched rows
+    manual_seed(24);
+    Tensor x = randn({1, 40}), w = randn({33, 40}), b = randn({40, 33}), m = randn({40, 7});
+    CHECK(close_enough(x.matmul(b), detail::matmul_naive(x, b)));
+    CHECK(close_enough(x.matmul(w.t()), detail::matmul_naive(x, w.t())));
+    Tensor col = m.select(1, 3).unsqueeze(0);  // [1, 40] with element stride 7
+    CHECK(close_enough(col.matmul(w.t()), detail::matmul_naive(col, w.t())));
+    CHECK(close_enough(col.matmul(b), detail::matmul_naive(col, b)));
+    Tensor bs = b.slice(1, 1, 30, 3);  // [40, 10], column stride 3: neither layout, the general path
+    CHECK(close_enough(x.matmul(bs), detail::matmul_naive(x, bs)));
+    Tensor rows = randn({3, 1, 40});  // three one-row products in a batch
+    Tensor out = rows.matmul(w.t());
+    for (int64_t i = 0; i < 3; ++i) CHECK(close_enough(out.select(0, i), detail::matmul_naive(rows.select(0, i), w.t())));
+}
+
 TEST_CASE("matmul handles sliced operands with gaps between elements", "[01_tensor]") {
     manual_seed(23);
     Tensor a = randn({8, 10}), b = randn({10, 12});

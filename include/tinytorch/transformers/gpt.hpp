@@ -115,7 +115,8 @@ public:
     /// Continue every row of idx [B, T0] by max_new_tokens tokens (sampled, greedy, top-k, top-p,
     /// temperature: see GenerateOptions) -> [B, T0 + n]. The model sees at most the last
     /// block_size tokens (the context is cropped). Runs in eval mode without recording a
-    /// graph, and recomputes the whole context every step (no cache: module 18 adds one).
+    /// graph, and recomputes the whole context every step (no cache: module 18's
+    /// nn::generate_with_cache gives the same tokens with a KV cache).
     /// With a stop_token, a row that emitted it is padded with it, and generation ends early
     /// once every row has stopped (n < max_new_tokens then).
     Tensor generate(const Tensor& idx, int64_t max_new_tokens, const GenerateOptions& options = {});

@@ -15,7 +15,8 @@ the TinyTorch/libtorch ratio with its interval, writes JSON.
   --repeats N             timed repeats per framework and workload (default 7)
   --repeat-time S         seconds of steps per repeat (default 0.25)
   --warmup-time S         untimed seconds before timing (default 0.5)
-  --only LIST             some of W1_train,W1_infer,W1_frozen,W2_train,W3_train,W5_sgemm,W5_kernel
+  --only LIST             some of W1_train,W1_infer,W1_frozen,W2_train,W3_train,W4_train,W4_gen,W4_gen_kv,
+                          W5_sgemm,W5_kernel
   --json PATH             the JSON report (default build/<preset>/bench/bench.json)
   --gemm openblas|tinytorch
                           TinyTorch's GEMM: OpenBLAS when found (default, preset 'release') or
