@@ -16,5 +16,6 @@
 #include "tinytorch/attention/attention.hpp"       // 12
 #include "tinytorch/transformers/transformers.hpp" // 13
 #include "tinytorch/profiling/profiling.hpp"       // 14
+#include "tinytorch/compression/compression.hpp"   // 16
 #include "tinytorch/memoization/memoization.hpp"     // 18
 #include "tinytorch/benchmarking/benchmarking.hpp" // 19
