@@ -109,6 +109,13 @@ inline int64_t attention_key_end(const AttentionOperands& a, const AttentionGeom
     return a.causal ? std::min(g.S, i0 + nr) : g.S;
 }
 
+/// Scratch memory of a parallel chunk, aligned like a tensor's storage. Eigen's sums start at the
+/// first aligned element (the elements before it are added separately), so a sum's rounding depends
+/// on the buffer's address. With malloc's 16-byte alignment that address differs between threads
+/// and runs, and results did too (a backward pass on one thread vs two, under load); aligned
+/// scratch makes every chunk compute the same numbers wherever it runs.
+using ScratchFloats = std::vector<float, Eigen::aligned_allocator<float>>;
+
 /// The fused forward pass: out [B, L, Ev] and lse [B, L] (both contiguous, preallocated).
 inline void flash_attention_forward(const AttentionOperands& a, const AttentionGeometry& g, float* out, float* lse) {
     // BEGIN SOLUTION: detail::flash_attention_forward (§4)
@@ -120,7 +127,7 @@ inline void flash_attention_forward(const AttentionOperands& a, const AttentionG
     const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(work, 1));
     parallel_for(g.B * q_blocks, grain, [&](int64_t lo, int64_t hi) {
         // per-thread scratch, allocated once per chunk: a score block, the running max / sum / output
-        std::vector<float> S(static_cast<size_t>(kQueryBlock * kKeyBlock)), m(kQueryBlock), l(kQueryBlock),
+        ScratchFloats S(static_cast<size_t>(kQueryBlock * kKeyBlock)), m(kQueryBlock), l(kQueryBlock),
             acc(static_cast<size_t>(kQueryBlock * std::max<int64_t>(g.Ev, 1)));
         for (int64_t item = lo; item < hi; ++item) {
             const int64_t b = item / q_blocks, i0 = (item % q_blocks) * kQueryBlock;
@@ -176,8 +183,8 @@ inline void flash_attention_backward(const AttentionOperands& a, const Attention
     // Key blocks in the outer loop: dK_j and dV_j are finished block by block; dQ (one batch
     // entry's, [L, E]) collects from every key block. Batch entries run in parallel.
     parallel_for(g.B, 1, [&](int64_t lo, int64_t hi) {
-        std::vector<float> P(static_cast<size_t>(kQueryBlock * kKeyBlock)), dP(P.size()), D(static_cast<size_t>(g.L));
-        std::vector<float> Pd(a.dropout_p > 0.0 ? P.size() : 0);
+        ScratchFloats P(static_cast<size_t>(kQueryBlock * kKeyBlock)), dP(P.size()), D(static_cast<size_t>(g.L));
+        ScratchFloats Pd(a.dropout_p > 0.0 ? P.size() : 0);
         for (int64_t b = lo; b < hi; ++b) {
             const float* dOb = dO + b * g.L * g.Ev;
             const float* Ob = out + b * g.L * g.Ev;
