@@ -110,7 +110,9 @@ symbolize_results() {
                 fi
                 sym=""
                 if [ -n "$exe" ] && command -v addr2line >/dev/null 2>&1; then
-                    base=$(nm "$exe" 2>/dev/null | awk '$3 == "__executable_start" { print $1; exit }')
+                    # (awk reads all of nm's output: leaving early would kill nm with SIGPIPE, and
+                    # under `set -o pipefail` that ends ./tito itself)
+                    base=$(nm "$exe" 2>/dev/null | awk '$3 == "__executable_start" && b == "" { b = $1 } END { print b }')
                     # return addresses point after the call: look up the byte before
                     sym=$(for a in $addrs; do printf '0x%x\n' $(( a + 0x${base:-0} - 1 )); done |
                         addr2line -C -f -e "$exe" 2>/dev/null | paste - - |

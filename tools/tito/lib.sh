@@ -259,7 +259,7 @@ tito_build() {
 find_executable() {
     local bdir
     bdir=$(build_dir)
-    find "$bdir" -type f -name "$1" -perm -u+x 2>/dev/null | head -n 1
+    find "$bdir" -type f -name "$1" -perm -u+x -print -quit 2>/dev/null
 }
 
 # ---- test results ---------------------------------------------------------------------------
