@@ -92,6 +92,12 @@ int main(int argc, char** argv) {
             const std::string verdict = text(n, run + "_result", c);
             c.require(verdict == (valid ? "VALID" : "INVALID"), run + "_result '" + verdict + "' does not follow from its figures");
         }
+        {  // module 16's format, measured beside the open submission
+            const double bytes = number(r, "open_bitmask_bytes", c);
+            const std::string file = text(n, "open_bitmask_file", c);
+            c.require(std::filesystem::exists(file) && double(std::filesystem::file_size(file)) == bytes,
+                      "open_bitmask: " + file + " does not exist or does not have the bytes the record reports");
+        }
         const std::string kv = text(n, "kv_result", c);
         if (kv != "NOT RUN") {
             const double speedup = number(r, "kv_speedup", c), target = number(r, "kv_target_speedup", c);
