@@ -21,3 +21,4 @@
 #include "tinytorch/acceleration/acceleration.hpp" // 17
 #include "tinytorch/memoization/memoization.hpp"   // 18
 #include "tinytorch/benchmarking/benchmarking.hpp" // 19
+#include "tinytorch/capstone/capstone.hpp"         // 20
