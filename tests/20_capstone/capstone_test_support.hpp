@@ -68,9 +68,8 @@ inline tinytorch::json::Value report_with(const std::string& from, const std::st
 
 /// A file of exactly n bytes.
 inline void write_bytes(const std::string& path, size_t n) {
-    std::ofstream out(path, std::ios::binary);
     const std::string zeros(n, '\0');
-    out.write(zeros.data(), static_cast<std::streamsize>(n));
+    std::ofstream(path, std::ios::binary | std::ios::trunc).write(zeros.data(), static_cast<std::streamsize>(n));
 }
 
 /// A clock that advances by `step` seconds at every read: a timed call always lasts `step`.
