@@ -5,7 +5,8 @@
 //                three runs present and finite; accuracies in [0, 1]; p50 <= p90 <= p99;
 //   the files    each model file the record names exists and has exactly the bytes it reports;
 //                the size ratios are baseline bytes / submission bytes;
-//   verdicts     each "<run>_result" is VALID exactly when its figures meet its targets;
+//   verdicts     the targets are the design's (closed 3.9x / 0.5 point, open 10x / 1 point, KV 5x)
+//                and each "<run>_result" is VALID exactly when its figures meet them;
 //   pareto.svg   exists and is an SVG document.
 // The milestone's --quick CTest run writes the record; this test reads it back.
 #include <cmath>
@@ -88,6 +89,9 @@ int main(int argc, char** argv) {
             c.require(std::filesystem::exists(file) && double(std::filesystem::file_size(file)) == bytes,
                       run + ": " + file + " does not exist or does not have the " + std::to_string(int64_t(bytes)) +
                           " bytes the record reports");
+            // the design's targets (docs: DESIGN §7): closed 3.9x / 0.5 point, open 10x / 1 point
+            c.require(min_ratio == (run == "closed" ? 3.9 : 10.0) && max_loss == (run == "closed" ? 0.5 : 1.0),
+                      run + ": the targets are not MLPerf Tiny's of the design (closed 3.9x / 0.5, open 10x / 1)");
             const bool valid = ratio >= min_ratio && loss <= max_loss;
             const std::string verdict = text(n, run + "_result", c);
             c.require(verdict == (valid ? "VALID" : "INVALID"), run + "_result '" + verdict + "' does not follow from its figures");
@@ -105,6 +109,7 @@ int main(int argc, char** argv) {
             const double lo = number(r, "kv_speedup_ci_low", c), hi = number(r, "kv_speedup_ci_high", c);
             number(r, "kv_uncached_tokens_per_s", c);
             number(r, "kv_cached_tokens_per_s", c);
+            c.require(target == 5.0, "kv_target_speedup is not the design's 5x");
             c.require(speedup > 0 && lo > 0 && lo <= hi, "kv_speedup or its interval is not positive and ordered");
             c.require(kv == (identical == 1 && speedup >= target ? "VALID" : "INVALID"),
                       "kv_result '" + kv + "' does not follow from its figures");
