@@ -388,6 +388,25 @@ int main(int argc, char** argv) {
     if (which == "mnist" && !have_mnist)
         throw DataError(fmt("MNIST not found in ", mnist_dir, "; hint: --data-dir DIR where DIR/mnist holds the four ",
                             "IDX .gz files, or --dataset digits (embedded)"));
+    // every flag is checked before anything is trained: the open division's stages ...
+    std::vector<double> stages;
+    {
+        std::string list = flags.get("stages", which == "mnist" ? "0.9,0.95,0.97,0.98" : "0.5,0.8");
+        if (flags.has("sparsity")) list = flags.get("sparsity", "");
+        for (size_t at = 0; at <= list.size();) {
+            const size_t comma = std::min(list.find(',', at), list.size());
+            stages.push_back(milestone::Flags::parse_double("--stages", list.substr(at, comma - at), 0.0, 0.999));
+            at = comma + 1;
+        }
+        if (!std::is_sorted(stages.begin(), stages.end()))
+            throw ValueError(fmt("--stages must rise, got '", list, "'; hint: e.g. --stages 0.9,0.95,0.97"));
+    }
+    const int clusters = static_cast<int>(flags.get_int("clusters", 32, 2, 256));
+    const int stage_epochs = static_cast<int>(flags.get_int("stage-epochs", which == "mnist" ? 4 : (quick ? 2 : 6), 1, 10000));
+    const double margin = flags.get_double("select-margin", 0.5, 0.0, 100.0);
+    // ... and the generation run's
+    (void)flags.get_int("tokens", 1, 1, 100000), (void)flags.get_double("gpt-seconds", 0, 0.0, 86400.0);
+    (void)flags.get_int("gpt-iters", 0, 0, 10000000);
     const int threads = get_num_threads();
     std::filesystem::create_directories(flags.out_dir);
     const bm::Environment env_before = bm::capture_environment();
@@ -473,21 +492,6 @@ int main(int argc, char** argv) {
     // sparsest stage whose calibration-split accuracy is within --select-margin points of the
     // baseline's (the test set is measured for every stage, for the plot, but chooses nothing).
     Submission open("open", "open", ""), bitmask("open", "open_bitmask", "");
-    std::vector<double> stages;
-    {
-        std::string list = flags.get("stages", which == "mnist" ? "0.9,0.95,0.97,0.98" : "0.5,0.8");
-        if (flags.has("sparsity")) list = flags.get("sparsity", "");
-        for (size_t at = 0; at <= list.size();) {
-            const size_t comma = std::min(list.find(',', at), list.size());
-            stages.push_back(milestone::Flags::parse_double("--stages", list.substr(at, comma - at), 0.0, 0.999));
-            at = comma + 1;
-        }
-        if (!std::is_sorted(stages.begin(), stages.end()))
-            throw ValueError(fmt("--stages must rise, got '", list, "'; hint: e.g. --stages 0.9,0.95,0.97"));
-    }
-    const int clusters = static_cast<int>(flags.get_int("clusters", 32, 2, 256));
-    const int stage_epochs = static_cast<int>(flags.get_int("stage-epochs", which == "mnist" ? 4 : (quick ? 2 : 6), 1, 10000));
-    const double margin = flags.get_double("select-margin", 0.5, 0.0, 100.0);
     const double base_cal_acc = accuracy(*baseline, task.x_cal, task.y_cal);
     std::string stage_list;
     for (double v : stages) stage_list += (stage_list.empty() ? "" : ", ") + percent1(v);
