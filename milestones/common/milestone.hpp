@@ -312,7 +312,7 @@ struct Series {
 inline std::string json_number(double v) {
     if (!std::isfinite(v)) return "null";
     char b[40];
-    std::snprintf(b, sizeof b, "%.6g", v);
+    std::snprintf(b, sizeof b, "%.10g", v);  // byte counts stay exact
     return b;
 }
 inline std::string json_string(const std::string& s) {

@@ -14,6 +14,8 @@
 // Build: cmake --build --preset release --target analysis_20_capstone
 // run:   build/release/bin/analysis_20_capstone [--data-dir DIR] [--out DIR] [--epochs N] [--prune F]
 //                                              [--retrain] [--quick]
+// grade a student's report only (an autograder's command; the model files must sit beside it):
+//        build/release/bin/analysis_20_capstone --grade submission.json [--results results.json]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -76,6 +78,7 @@ int main(int argc, char** argv) {
     int epochs = 4, fine_tune_epochs = 1;
     double prune = 0.9;
     bool retrain = false, quick = false;
+    std::string grade_report, results_path;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--data-dir" && i + 1 < argc) data_dir = argv[++i];
@@ -84,11 +87,23 @@ int main(int argc, char** argv) {
         else if (a == "--prune" && i + 1 < argc) prune = std::atof(argv[++i]);
         else if (a == "--retrain") retrain = true;
         else if (a == "--quick") quick = true;
+        else if (a == "--grade" && i + 1 < argc) grade_report = argv[++i];
+        else if (a == "--results" && i + 1 < argc) results_path = argv[++i];
         else {
-            std::fprintf(stderr, "usage: %s [--data-dir DIR] [--out DIR] [--epochs N] [--prune F] [--retrain] [--quick]\n",
-                         argv[0]);
+            std::fprintf(stderr, "usage: %s [--data-dir DIR] [--out DIR] [--epochs N] [--prune F] [--retrain] [--quick]\n"
+                         "       %s --grade submission.json [--results results.json]\n",
+                         argv[0], argv[0]);
             return 2;
         }
+    }
+    if (!grade_report.empty()) {  // the instructor's side only: report -> results.json
+        if (results_path.empty()) results_path = "results.json";
+        const cap::GradescopeResults r = cap::grade_file(grade_report, cap::Targets{});
+        cap::write_results(r, results_path);
+        std::printf("%s: %.0f / %.0f points -> %s\n", grade_report.c_str(), r.score, r.max_score(), results_path.c_str());
+        for (const cap::GradescopeTest& t : r.tests)
+            std::printf("   %-16s %-6s %s\n", t.name.c_str(), t.passed ? "passed" : "FAILED", t.output.c_str());
+        return 0;
     }
     if (quick) epochs = 1;
     const auto t_start = Clock::now();

@@ -68,9 +68,8 @@ inline tinytorch::json::Value report_with(const std::string& from, const std::st
 
 /// A file of exactly n bytes.
 inline void write_bytes(const std::string& path, size_t n) {
-    std::ofstream out(path, std::ios::binary);
     const std::string zeros(n, '\0');
-    out.write(zeros.data(), static_cast<std::streamsize>(n));
+    std::ofstream(path, std::ios::binary | std::ios::trunc).write(zeros.data(), static_cast<std::streamsize>(n));
 }
 
 /// A clock that advances by `step` seconds at every read: a timed call always lasts `step`.
@@ -90,7 +89,7 @@ inline tinytorch::benchmark::BenchmarkOptions fast_latency() {
     return o;
 }
 
-/// Three Gaussian blobs in `dim` dimensions (class c centred at 3·e_c), n samples, seeded.
+/// Three Gaussian blobs in `dim` dimensions (class c centred at 5·e_c, noise 0.7), n samples, seeded.
 inline tinytorch::capstone::TestSet blobs(int64_t n, int64_t dim, uint32_t seed) {
     std::mt19937 gen(seed);
     std::normal_distribution<float> noise(0.0f, 0.7f);
@@ -98,7 +97,7 @@ inline tinytorch::capstone::TestSet blobs(int64_t n, int64_t dim, uint32_t seed)
     for (int64_t i = 0; i < n; ++i) {
         const int64_t c = i % 3;
         y[i] = static_cast<float>(c);
-        for (int64_t d = 0; d < dim; ++d) x[i * dim + d] = noise(gen) + (d == c ? 3.0f : 0.0f);
+        for (int64_t d = 0; d < dim; ++d) x[i * dim + d] = noise(gen) + (d == c ? 5.0f : 0.0f);
     }
     tinytorch::capstone::TestSet t;
     t.name = "blobs";

@@ -19,6 +19,11 @@ TEST_CASE("json values dump and parse back to the same tree", "[20_capstone][pro
         CHECK(back["list"][1].is_null());
         CHECK(back.size() == 5);
     }
+    // numbers are written in the shortest form that reads back exactly
+    CHECK(json::Value(0.9767).dump() == "0.9767");
+    CHECK(json::Value(int64_t{1066936}).dump() == "1066936");
+    CHECK(json::Value(2.1582e-05).dump() == "2.1582e-05");
+    CHECK(json::Value(std::nan("")).dump() == "null");
     // the test's own strict reader agrees with the dump
     const test_json::Value t = test_json::parse(v.dump());
     CHECK(t["size"].num == 27045);

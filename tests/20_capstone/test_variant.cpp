@@ -38,7 +38,7 @@ TEST_CASE("accuracy is the fraction of argmax predictions equal to the labels", 
 }
 
 TEST_CASE("accuracy refuses images and labels that do not pair up", "[20_capstone][provided]") {
-    auto net = variant_test::argmax_model();
+    auto net = std::make_shared<nn::Sequential>();  // never run: the arguments are refused first
     CHECK_THROWS_AS(accuracy(*net, variant_test::inputs(), judge::tensor({0, 1}, {2})), ShapeError);
     CHECK_THROWS_WITH(accuracy(*net, variant_test::inputs(), judge::tensor({0, 1}, {2})),
                       Contains("[5, 2]") && Contains("[2]") && Contains("hint"));

@@ -66,6 +66,14 @@ reference nocompile
 echo 'this is not C++ at all;' >>"$subs/nocompile/include/tinytorch/activations/relu.hpp"
 reference misbehaves
 judge_sum=$(cksum <"$repo/tests/support/judge.hpp")
+# Can bubblewrap make a sandbox here (./tito grade probes the same way)? Without one, grading is
+# unisolated: a submission that appends to tests/support/judge.hpp breaks the compilation of every
+# submission graded after it. That escape is then left out (the isolation checks are skipped and
+# the test exits 77 anyway); the harmless ones (new files) stay, to be reported.
+can_sandbox=0
+command -v bwrap >/dev/null 2>&1 &&
+    bwrap --die-with-parent --new-session --unshare-all --cap-drop ALL --ro-bind / / /bin/true >/dev/null 2>&1 &&
+    can_sandbox=1
 targets=("$repo/tests/ESCAPED_$marker" "$work/out/ESCAPED_$marker" "$work/out/build/ESCAPED_$marker"
          "$work/out/build/submissions/misbehaves/ESCAPED_$marker" "$subs/misbehaves/ESCAPED_$marker"
          "$subs/honest/include/ESCAPED_$marker" "/tmp/ESCAPED_$marker" "$work/ESCAPED_$marker")
@@ -77,7 +85,8 @@ targets=("$repo/tests/ESCAPED_$marker" "$work/out/ESCAPED_$marker" "$work/out/bu
       sed 's/hostile_test/hostile_fake/'
   printf 'namespace tinytorch::hostile_escape {\ninline const bool escaped = [] {\n'
   for t in "${targets[@]}"; do printf '    if (FILE* f = std::fopen("%s", "w")) { std::fputs("escaped", f); std::fclose(f); }\n' "$t"; done
-  printf '    if (FILE* f = std::fopen("%s", "a")) { std::fputs("\\n#error escaped\\n", f); std::fclose(f); }\n' "$repo/tests/support/judge.hpp"
+  [ "$can_sandbox" -eq 0 ] ||
+      printf '    if (FILE* f = std::fopen("%s", "a")) { std::fputs("\\n#error escaped\\n", f); std::fclose(f); }\n' "$repo/tests/support/judge.hpp"
   printf '    return true;\n}();\n}  // namespace tinytorch::hostile_escape\n'
 } >>"$subs/misbehaves/$umbrella"
 stubbed helpers

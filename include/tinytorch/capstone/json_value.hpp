@@ -14,6 +14,7 @@
 //   json::Value back = json::parse(text, "report.json");
 //   double a = back["accuracy"].as_number();
 #pragma once
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -159,7 +160,13 @@ private:
         switch (type_) {
             case Type::null: out += "null"; return;
             case Type::boolean: out += b_ ? "true" : "false"; return;
-            case Type::number: out += number(num_, 17); return;  // 17 digits: a double reads back exactly
+            case Type::number: {  // the shortest text that reads back as exactly this double: 0.9767, not 0.97670000000000001
+                if (!std::isfinite(num_)) { out += "null"; return; }
+                char buf[40];
+                const std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, num_);
+                out.append(buf, r.ptr);
+                return;
+            }
             case Type::string: out += quote(str_); return;
             case Type::array:
                 if (items_.empty()) { out += "[]"; return; }

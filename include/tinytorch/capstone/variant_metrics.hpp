@@ -95,7 +95,7 @@ inline double accuracy(nn::Module& model, const Tensor& images, const Tensor& la
         const std::vector<float> truth = labels.slice(0, start, end).to_vector();
         for (size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == truth[i];
     }
-    return static_cast<double>(correct) / static_cast<double>(n);
+    return double(correct) / double(n);
     // END SOLUTION
 }
 

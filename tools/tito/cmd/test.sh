@@ -4,8 +4,10 @@ usage_test() {
     cat <<EOF2
 usage: ./tito test [MODULE...] [--sanitize] [--preset P] [-v|--verbose]
 
-Without MODULE: build everything and run every CTest test (ctest --preset $TITO_PRESET) — the
-command CI runs. With MODULEs (1, 01, tensor or 01_tensor): build only those modules' test
+Without MODULE: build every program CTest runs (target tinytorch_tested_programs) and run every
+CTest test (ctest --preset $TITO_PRESET) — the command CI runs. The analysis and benchmark
+programs are not built; the test "programs compile: analysis, bench, soak" compiles them
+(cmake --build --preset $TITO_PRESET builds everything). With MODULEs (1, 01, tensor or 01_tensor): build only those modules' test
 programs (test_01_tensor, ...) and run their suites (ctest -L '^01_tensor\$').
 
 What it prints, in this order:
@@ -50,7 +52,14 @@ run_test() {
     local log labels=() targets=()
     log="$(build_dir)/tito-test.log"
     if [ ${#mods[@]} -eq 0 ]; then
-        student_build || exit 2
+        # the programs CTest runs (cmake/TinytorchTestedPrograms.cmake); the analysis and bench
+        # programs are compiled by a test instead ("programs compile: ..."), without -O2 code
+        ensure_configured
+        if build_has_target tinytorch_tested_programs; then
+            student_build tinytorch_tested_programs || exit 2
+        else
+            student_build || exit 2
+        fi
         # every test (CI): run them all even when some time out
         export TITO_STOP_AFTER_TIMEOUTS=${TITO_STOP_AFTER_TIMEOUTS:-1000000}
         info "running all tests: ctest --preset $TITO_PRESET"
