@@ -33,10 +33,13 @@ struct Workload {
 ///   W3_train  small CIFAR CNN on 3x32x32, Adam(lr 1e-3), batch 64
 ///   W4_train  char-level GPT (nanoGPT's CPU model): 4 layers, 4 heads, 128 dims, block 64, vocab 65,
 ///             exact GELU, tied head; AdamW(lr 1e-3, weight decay 0.1 on 2-D weights), batch 16 (tokens)
-///   W4_gen  the same model, 200 new tokens from a one-token prompt, batch 1, no cache (tokens)
+///   W4_gen  the same model, 200 new tokens from a one-token prompt, batch 1, no cache (tokens);
+///             past block 64 both sides follow TinyTorch's context policy (nn::ContextWindow: the
+///             window jumps to its newest 32 tokens when it is full; nanoGPT would slide it by one)
 ///   W4_gen_kv  the same model with the weights of w4_weights(), 200 greedy tokens from a one-token
 ///             prompt, batch 1: TinyTorch with its KV cache (module 18) against libtorch running
-///             nanoGPT's generate (no cache: nanoGPT has none); both must give the same tokens (tokens)
+///             nanoGPT's generate loop (no cache: nanoGPT has none) with the same context policy;
+///             both must give the same tokens (tokens)
 ///   W5_sgemm  C[1024,1024] = A[1024,1024] @ B[1024,1024], float32, through matmul's backend
 ///   W5_kernel the same product through TinyTorch's own kernel (gemm_kernel.hpp) whatever the backend
 struct WorkloadInfo {
@@ -51,7 +54,7 @@ inline const std::vector<WorkloadInfo>& workload_table() {
         {"W3_train", "CNN 3x32x32 conv32-conv64-fc256, Adam, batch 64 (train)", "samples/s"},
         {"W4_train", "char-GPT 4L 4H 128d block 64, AdamW, batch 16 (train)", "tokens/s"},
         {"W4_gen", "char-GPT, 200 tokens, batch 1, no cache (generate)", "tokens/s"},
-        {"W4_gen_kv", "char-GPT, 200 greedy tokens, batch 1, TT KV cache vs nanoGPT generate", "tokens/s"},
+        {"W4_gen_kv", "char-GPT, 200 greedy tokens, batch 1, TT KV cache vs nanoGPT's generate loop", "tokens/s"},
         {"W5_sgemm", "sgemm 1024x1024x1024", "GFLOP/s"},
         {"W5_kernel", "sgemm 1024x1024x1024, TinyTorch's own kernel (gemm_kernel.hpp)", "GFLOP/s"},
     };

@@ -145,6 +145,13 @@ struct GPTImpl : nn::Module {
 };
 TORCH_MODULE(GPT);
 
+/// TinyTorch's context policy (nn::ContextWindow, module 13 §6) in nanoGPT's generate loop, which
+/// would crop to the last block_size tokens instead: the window of the text (length tokens) starts
+/// at `begin`; when it outgrows block_size it keeps only its newest block_size / 2 (rounded up).
+int64_t window_begin(int64_t begin, int64_t length, int64_t block_size) {
+    return length - begin > block_size ? length - (block_size + 1) / 2 : begin;
+}
+
 /// The training step every train workload times: zero_grad, forward, loss, backward, step.
 template <typename Opt>
 Workload train(nn::Sequential net, std::vector<int64_t> input_shape, std::shared_ptr<Opt> opt) {
@@ -199,7 +206,8 @@ Workload libtorch_workload(const std::string& id) {
     }
     if (id == "W4_gen_kv") {
         // W4's model with bench::w4_weights under nanoGPT's names (TinyTorch's side loads the same),
-        // nanoGPT's generate with greedy choice: crop to block 64, logits of the last position, argmax
+        // nanoGPT's generate loop with greedy choice and TinyTorch's context policy (the window of the
+        // last logits jumps to the newest 32 tokens when it outgrows block 64), argmax
         GPT model(65, 64, 4, 4, 128);
         {
             torch::NoGradGuard no_grad;
@@ -222,10 +230,11 @@ Workload libtorch_workload(const std::string& id) {
         auto run = [model]() mutable {
             torch::NoGradGuard no_grad;
             torch::Tensor idx = torch::zeros({1, 1}, torch::kLong);
+            int64_t begin = 0;
             for (int i = 0; i < 200; ++i) {
-                auto cond = idx.size(1) <= 64 ? idx : idx.slice(1, idx.size(1) - 64, idx.size(1));
-                auto logits = model->forward(cond, /*last_only=*/true).select(1, 0);
+                auto logits = model->forward(idx.slice(1, begin, idx.size(1)), /*last_only=*/true).select(1, 0);
                 idx = torch::cat({idx, logits.argmax(-1, /*keepdim=*/true)}, 1);
+                begin = window_begin(begin, idx.size(1), 64);
             }
             return idx;
         };
@@ -243,11 +252,12 @@ Workload libtorch_workload(const std::string& id) {
             return {[model]() mutable {
                         torch::NoGradGuard no_grad;
                         torch::Tensor idx = torch::zeros({1, 1}, torch::kLong);
-                        for (int i = 0; i < 200; ++i) {  // nanoGPT's generate: crop, last logits, sample
-                            auto cond = idx.size(1) <= 64 ? idx : idx.slice(1, idx.size(1) - 64, idx.size(1));
-                            auto logits = model->forward(cond, /*last_only=*/true).select(1, 0);
+                        int64_t begin = 0;
+                        for (int i = 0; i < 200; ++i) {  // nanoGPT's generate loop, TinyTorch's window, sample
+                            auto logits = model->forward(idx.slice(1, begin, idx.size(1)), /*last_only=*/true).select(1, 0);
                             auto next = torch::multinomial(torch::softmax(logits, -1), 1);
                             idx = torch::cat({idx, next}, 1);
+                            begin = window_begin(begin, idx.size(1), 64);
                         }
                     },
                     200.0};

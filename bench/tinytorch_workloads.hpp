@@ -92,7 +92,7 @@ inline Workload tinytorch_workload(const std::string& id) {
         // block 64, 65 characters, exact GELU, lm_head tied to the token embedding, no dropout
         auto model = std::make_shared<tt::nn::GPT>(
             tt::nn::GPTConfig{.vocab_size = 65, .block_size = 64, .n_layer = 4, .n_head = 4, .n_embd = 128});
-        if (id == "W4_gen") {  // 200 new tokens for one prompt, no cache: every step runs the whole context
+        if (id == "W4_gen") {  // 200 new tokens for one prompt, no cache: every step runs the whole window
             tt::Tensor prompt = tt::Tensor({{0.0f}});
             auto seed = std::make_shared<uint64_t>(0);
             return {[model, prompt, seed] { tt::Tensor out = model->generate(prompt, 200, {.seed = ++*seed}); }, 200.0};
@@ -114,7 +114,8 @@ inline Workload tinytorch_workload(const std::string& id) {
     }
     if (id == "W4_gen_kv") {
         // W4's model with bench::w4_weights (the libtorch side loads the same values), 200 greedy
-        // tokens from one, with module 18's KV cache
+        // tokens from one, with module 18's KV cache (the default context policy: past block 64 the
+        // window jumps to its newest 32 tokens, prefilled once, then one token per step again)
         auto model = std::make_shared<tt::nn::GPT>(
             tt::nn::GPTConfig{.vocab_size = 65, .block_size = 64, .n_layer = 4, .n_head = 4, .n_embd = 128});
         {

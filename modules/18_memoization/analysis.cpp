@@ -5,8 +5,11 @@
 // block 128; random weights: the time does not depend on their values), batch 1:
 //   1. generation from a one-token prompt, 64 / 128 / 256 new tokens, greedy: GPT::generate (no
 //      cache) against generate_with_cache, measured interleaved with module 19's harness; tokens/s,
-//      the speed-up with its bootstrap 95% interval, and whether both gave the same tokens. Then the
-//      same model with a 512-position table (block 512), where 256 new tokens never reach the crop;
+//      the speed-up with its bootstrap 95% interval, how often the window jumped (each jump is one
+//      prefill of the kept tokens in the cached path), and whether both gave the same tokens. The
+//      default context policy (keep half a block: 64 tokens), then nanoGPT's crop (context_keep =
+//      block_size: past the block every step is a prefill), then the same model with a 512-position
+//      table, where 256 new tokens never fill the window;
 //   2. the time of ONE step at context length t: the uncached forward of t tokens against the
 //      cached forward of one token after t − 1 cached ones;
 //   3. the cache's memory: bytes per position and at full context for batch 1 and 16, from the
@@ -40,14 +43,33 @@ std::string kib(double bytes) {
     return b;
 }
 
+/// One row of part 1: how many tokens, with which context_keep (0: the default, half a block).
+struct GenerationRow {
+    int64_t new_tokens;
+    int64_t context_keep;
+    const char* policy;
+};
+
+/// How often the window jumps while n tokens are generated from a one-token prompt: the cached
+/// path prefills the kept tokens again at each jump (the last token is never read, so n − 1 pushes).
+int64_t window_jumps(const nn::GPT& model, int64_t n, int64_t keep) {
+    nn::ContextWindow w(model.config().block_size, keep);
+    w.start(1);
+    int64_t jumps = 0;
+    for (int64_t i = 0; i + 1 < n; ++i) jumps += w.push() ? 1 : 0;
+    return jumps;
+}
+
 /// Part 1: without and with the cache, the same prompt and options, interleaved.
-void generation_speed(nn::GPT& model, const std::vector<int64_t>& lengths, const bm::BenchmarkOptions& opts) {
+void generation_speed(nn::GPT& model, const std::vector<GenerationRow>& rows, const bm::BenchmarkOptions& opts) {
     const Tensor prompt = Tensor({{0.0f}});  // one token, as nanoGPT's sample.py with an empty start
-    const nn::GenerateOptions greedy{.greedy = true};
     std::fflush(stdout);
-    std::printf("| new tokens | without cache (tokens/s) | with cache (tokens/s) | speed-up [95%% CI] | same tokens |\n");
-    std::printf("|---:|---:|---:|---|---|\n");
-    for (int64_t n : lengths) {
+    std::printf("| new tokens | context policy | window jumps | without cache (tokens/s) | with cache (tokens/s) "
+                "| speed-up [95%% CI] | same tokens |\n");
+    std::printf("|---:|---|---:|---:|---:|---|---|\n");
+    for (const GenerationRow& r : rows) {
+        const int64_t n = r.new_tokens;
+        const nn::GenerateOptions greedy{.greedy = true, .context_keep = r.context_keep};
         const Tensor plain = model.generate(prompt, n, greedy);
         const Tensor cached = nn::generate_with_cache(model, prompt, n, greedy);
         const bool same = plain.shape() == cached.shape() && plain.to_vector() == cached.to_vector();
@@ -56,8 +78,9 @@ void generation_speed(nn::GPT& model, const std::vector<int64_t>& lengths, const
             {"KV cache", [&] { (void)nn::generate_with_cache(model, prompt, n, greedy); }, static_cast<double>(n)}};
         const std::vector<bm::Measurement> ms = bm::measure_interleaved(cases, opts);
         const bm::Comparison c = bm::compare(ms[0], ms[1]);
-        std::printf("| %lld | %.0f | %.0f | %.2fx [%.2f-%.2f] | %s |\n", static_cast<long long>(n), ms[0].throughput,
-                    ms[1].throughput, c.ratio, c.ci.low, c.ci.high, same ? "yes" : "NO");
+        std::printf("| %lld | %s | %lld | %.0f | %.0f | %.2fx [%.2f-%.2f] | %s |\n", static_cast<long long>(n), r.policy,
+                    static_cast<long long>(window_jumps(model, n, r.context_keep)), ms[0].throughput, ms[1].throughput,
+                    c.ratio, c.ci.low, c.ci.high, same ? "yes" : "NO");
         std::fflush(stdout);
     }
 }
@@ -141,14 +164,18 @@ int main(int argc, char** argv) {
 
     manual_seed(18);
     nn::GPT model(milestone05_config());
-    std::printf("\n1. Generation from a one-token prompt, greedy, block 128 (the milestone's model): beyond 127 new\n"
-                "   tokens every step crops the context and prefills the last 128 tokens again\n\n");
-    generation_speed(model, {64, 128, 256}, opts);
+    std::printf("\n1. Generation from a one-token prompt, greedy, block 128 (the milestone's model). Past 128 tokens\n"
+                "   the window jumps to its newest context_keep tokens (module 13's ContextWindow) and the cache is\n"
+                "   prefilled with them; with nanoGPT's crop (keep 128) that happens at every step\n\n");
+    generation_speed(model,
+                     {{64, 0, "keep 64 (default)"}, {128, 0, "keep 64 (default)"}, {256, 0, "keep 64 (default)"},
+                      {256, 128, "keep 128 (nanoGPT's crop)"}},
+                     opts);
 
     manual_seed(18);
     nn::GPT wide(milestone05_config(512));
-    std::printf("\n   the same model with a 512-position table (block 512): no crop up to 511 tokens\n\n");
-    generation_speed(wide, {64, 128, 256}, opts);
+    std::printf("\n   the same model with a 512-position table (block 512): the window never fills up to 512 tokens\n\n");
+    generation_speed(wide, {{256, 0, "block 512, no jump"}}, opts);
 
     std::printf("\n2. One step at context length t (block 128 model): all t tokens again, or only the newest\n\n");
     step_cost(model, {16, 64, 128}, opts);

@@ -1,5 +1,6 @@
 // tests/13_transformers/test_generate.cpp — sampling one token (greedy, temperature, top-k,
-// top-p) and GPT::generate: every row of a batch, context cropping, seeds, stop tokens, errors.
+// top-p) and GPT::generate: every row of a batch, the context policy (ContextWindow: the prompt
+// cropped to block_size, then a window that keeps its newest tokens when full), seeds, stop tokens, errors.
 #include <cmath>
 #include <map>
 
@@ -120,6 +121,77 @@ TEST_CASE("generate crops the context to block_size", "[13_transformers]") {
     CHECK(judge::equal(out.narrow(1, 0, 8), long_prompt));
 }
 
+TEST_CASE("ContextWindow crops the prompt and keeps the newest tokens when a new one does not fit", "[13_transformers][provided]") {
+    // the worked example of context_window.hpp: block_size 6, keep 3
+    nn::ContextWindow w(6, 3);
+    w.start(2);
+    CHECK((w.begin() == 0 && w.end() == 2 && w.size() == 2));
+    std::vector<int64_t> begins;
+    std::vector<bool> jumps;
+    for (int i = 0; i < 12; ++i) {
+        jumps.push_back(w.push());
+        begins.push_back(w.begin());
+    }
+    // end:                            3  4  5  6  7  8  9 10 11 12 13 14
+    CHECK(begins == std::vector<int64_t>{0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8});
+    CHECK(jumps == std::vector<bool>{false, false, false, false, true, false, false, false, true, false, false, false});
+    CHECK((w.end() == 14 && w.size() == 6));
+    // a prompt longer than the block: its last block_size tokens (nanoGPT's crop)
+    w.start(10);
+    CHECK((w.begin() == 4 && w.size() == 6));
+    CHECK(w.push());  // full already: the next token makes it jump
+    CHECK((w.begin() == 8 && w.end() == 11));
+    // keep = 0 means half a block, rounded up; keep = block_size slides by one token (nanoGPT)
+    CHECK(nn::ContextWindow(128).keep() == 64);
+    CHECK(nn::ContextWindow(7).keep() == 4);
+    CHECK(nn::ContextWindow(1).keep() == 1);
+    nn::ContextWindow slide(4, 4);
+    slide.start(4);
+    for (int64_t end = 5; end < 9; ++end) {
+        CHECK(slide.push());
+        CHECK((slide.begin() == end - 4 && slide.size() == 4));
+    }
+}
+
+TEST_CASE("ContextWindow rejects a block or keep that cannot be", "[13_transformers][provided]") {
+    CHECK_THROWS_AS(nn::ContextWindow(0), ValueError);
+    CHECK_THROWS_WITH(nn::ContextWindow(0), Contains("block_size") && Contains("0"));
+    CHECK_THROWS_AS(nn::ContextWindow(8, 9), ValueError);
+    CHECK_THROWS_WITH(nn::ContextWindow(8, 9), Contains("keep") && Contains("0..block_size (8)") && Contains("9"));
+    CHECK_THROWS_AS(nn::ContextWindow(8, -1), ValueError);
+    nn::ContextWindow w(8);
+    CHECK_THROWS_AS(w.start(0), ValueError);
+    CHECK_THROWS_WITH(w.start(0), Contains("at least one token"));
+}
+
+TEST_CASE("generate keeps the newest half block once the text outgrows block_size", "[13_transformers]") {
+    nn::GPT& model = shared_model();  // block_size 6: keep 3 by default
+    const Tensor prompt = row({1, 4});
+    const Tensor out = model.generate(prompt, 14, {.greedy = true});
+    REQUIRE(out.shape() == Shape{1, 16});
+    // the window (first token read) before the token at index t, worked out by hand: 0 while the
+    // text fits, then 7 tokens do not fit -> keep 4 5 6, ... (the example in context_window.hpp)
+    const std::map<int64_t, int64_t> begin_before{{2, 0}, {3, 0}, {4, 0}, {5, 0}, {6, 0}, {7, 4}, {8, 4},
+                                                  {9, 4}, {10, 4}, {11, 8}, {12, 8}, {13, 8}, {14, 8}, {15, 12}};
+    NoGradGuard no_grad;
+    model.eval();
+    for (const auto& [t, begin] : begin_before) {
+        INFO("token " << t << ", window from " << begin);
+        Tensor logits = model(out.narrow(1, begin, t - begin).contiguous());  // positions 0 .. t − begin − 1
+        CHECK(out.at({0, t}) == logits.select(1, -1).argmax(1).item());
+    }
+    // nanoGPT's crop (context_keep = block_size) reads the last 6 tokens at every step instead,
+    // and here it writes other tokens
+    const Tensor crop = model.generate(prompt, 14, {.greedy = true, .context_keep = 6});
+    for (int64_t t = 2; t < 16; ++t) {
+        const int64_t begin = std::max<int64_t>(0, t - 6);
+        INFO("token " << t);
+        Tensor logits = model(crop.narrow(1, begin, t - begin).contiguous());
+        CHECK(crop.at({0, t}) == logits.select(1, -1).argmax(1).item());
+    }
+    CHECK_FALSE(judge::equal(crop, out));
+}
+
 TEST_CASE("generate stops rows at the stop token and pads them", "[13_transformers]") {
     nn::GPT& model = shared_model();
     Tensor prompts = Tensor({{1.f, 2.f}, {7.f, 0.f}});
@@ -162,4 +234,8 @@ TEST_CASE("generate and sample_token reject options that mean nothing", "[13_tra
     CHECK_THROWS_WITH(model.generate(zeros({3}), 2), Contains("[3]") && Contains("unsqueeze"));
     CHECK_THROWS_AS(model.generate(zeros({1, 0}), 2), ShapeError);
     CHECK_THROWS_AS(nn::sample_tokens(zeros({4}), {}, default_generator()), ShapeError);
+    CHECK_THROWS_AS(model.generate(row({1}), 2, {.context_keep = 7}), ValueError);  // block_size 6
+    CHECK_THROWS_WITH(model.generate(row({1}), 2, {.context_keep = 7}),
+                      Contains("context_keep (7)") && Contains("6") && Contains("half a block"));
+    CHECK_THROWS_WITH(model.generate(row({1}), 2, {.context_keep = -2}), Contains("context_keep") && Contains("-2"));
 }

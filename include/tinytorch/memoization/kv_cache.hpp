@@ -112,8 +112,8 @@ inline std::pair<Tensor, Tensor> KVCache::append(int64_t layer, const Tensor& k,
     const int64_t start = lengths_[static_cast<size_t>(layer)];
     if (start + T > capacity_)
         throw ValueError(fmt("KVCache::append: layer ", layer, " holds ", start, " of ", capacity_, " positions; ", T,
-                             " more do not fit; hint: reset() and prefill the last ", capacity_,
-                             " tokens again (generate_with_cache crops the context this way)"));
+                             " more do not fit; hint: reset() and prefill the tokens you keep again (generate_with_cache keeps the "
+                             "newest half of its window: nn::ContextWindow)"));
     // BEGIN SOLUTION: KVCache::append (§2)
     // write into the preallocated buffers: positions start .. start + T - 1 of dim 2
     const size_t l = static_cast<size_t>(layer);

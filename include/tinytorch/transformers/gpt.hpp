@@ -27,6 +27,7 @@
 
 #include "tinytorch/embeddings/embeddings.hpp"
 #include "tinytorch/losses/losses.hpp"
+#include "tinytorch/transformers/context_window.hpp"
 #include "tinytorch/transformers/sampling.hpp"
 #include "tinytorch/transformers/transformer_block.hpp"
 
@@ -113,10 +114,12 @@ public:
     TransformerBlock& block(int64_t i) const;
 
     /// Continue every row of idx [B, T0] by max_new_tokens tokens (sampled, greedy, top-k, top-p,
-    /// temperature: see GenerateOptions) -> [B, T0 + n]. The model sees at most the last
-    /// block_size tokens (the context is cropped). Runs in eval mode without recording a
-    /// graph, and recomputes the whole context every step (no cache: module 18's
-    /// nn::generate_with_cache gives the same tokens with a KV cache).
+    /// temperature: see GenerateOptions) -> [B, T0 + n]. The model reads a window of at most
+    /// block_size tokens: the prompt's last block_size, then, when the text outgrows the block,
+    /// the newest options.context_keep (half a block unless set; block_size is nanoGPT's crop:
+    /// see ContextWindow). Runs in eval mode without recording a graph, and recomputes the whole
+    /// window every step (no cache: module 18's nn::generate_with_cache gives the same tokens
+    /// with a KV cache).
     /// With a stop_token, a row that emitted it is padded with it, and generation ends early
     /// once every row has stopped (n < max_new_tokens then).
     Tensor generate(const Tensor& idx, int64_t max_new_tokens, const GenerateOptions& options = {});
@@ -200,7 +203,7 @@ inline void GPT::check_ids(const Tensor& idx, const char* op, int64_t start_pos)
         throw ShapeError(fmt(op, ": positions ", start_pos, "..", start_pos + idx.size(1) - 1,
                              " do not fit block_size ", config_.block_size, " (ids ", shape_str(idx.shape()),
                              "); hint: crop the context to the last ", config_.block_size,
-                             " tokens (generate() does this)"));
+                             " tokens (generate() reads a window of at most that many: nn::ContextWindow)"));
 }
 
 inline Tensor GPT::embed(const Tensor& idx, int64_t start_pos) {
@@ -260,6 +263,7 @@ inline GPTOutput GPT::forward(const Tensor& idx, const Tensor& targets) {
 
 inline Tensor GPT::generate(const Tensor& idx, int64_t max_new_tokens, const GenerateOptions& options) {
     detail::check_generate_options(options, "GPT::generate");
+    detail::check_context_keep(options, config_.block_size, "GPT::generate");
     if (max_new_tokens < 0)
         throw ValueError(fmt("GPT::generate: max_new_tokens must be >= 0, got ", max_new_tokens,
                              "; hint: how many tokens to add to each row"));
@@ -278,13 +282,14 @@ inline Tensor GPT::generate(const Tensor& idx, int64_t max_new_tokens, const Gen
     std::vector<float> tokens = idx.contiguous().to_vector();  // row-major [B, len]
     int64_t len = idx.size(1);
     std::vector<bool> stopped(static_cast<size_t>(B), false);
+    ContextWindow window(config_.block_size, options.context_keep);  // the tokens the model reads
+    window.start(len);
     for (int64_t step = 0; step < max_new_tokens; ++step) {
-        const int64_t ctx = std::min(len, config_.block_size);  // crop: the last block_size tokens
-        Tensor window = Tensor(tokens, {B, len}).narrow(1, len - ctx, ctx);
-        // every position runs through the blocks, but only the last one needs logits
-        Tensor x = embed(window.contiguous());
+        Tensor context = Tensor(tokens, {B, len}).narrow(1, window.begin(), window.size());
+        // every position of the window runs through the blocks, but only the last one needs logits
+        Tensor x = embed(context.contiguous());
         for (const auto& b : blocks_) x = (*b)(x);
-        Tensor last = head(x.narrow(1, ctx - 1, 1)).reshape({B, config_.vocab_size});
+        Tensor last = head(x.narrow(1, window.size() - 1, 1)).reshape({B, config_.vocab_size});
         Tensor next = sample_tokens(last, options, gen);
         std::vector<float> grown(static_cast<size_t>(B * (len + 1)));
         bool all_stopped = true;
@@ -300,6 +305,7 @@ inline Tensor GPT::generate(const Tensor& idx, int64_t max_new_tokens, const Gen
         }
         tokens.swap(grown);
         ++len;
+        window.push();  // the new token joins the window (which jumps when it is full)
         if (options.stop_token && all_stopped) break;
     }
     out = Tensor(tokens, {B, len});

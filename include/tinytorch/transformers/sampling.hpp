@@ -29,6 +29,10 @@ struct GenerateOptions {
     bool greedy = false;                  ///< argmax instead of sampling
     std::optional<uint64_t> seed = std::nullopt;       ///< own generator with this seed; else the default generator
     std::optional<int64_t> stop_token = std::nullopt;  ///< a row that emits it stops (and is padded with it)
+    /// Once the text outgrows block_size, how many of its newest tokens the model goes on reading
+    /// (ContextWindow, context_window.hpp): 0 keeps half a block; block_size is nanoGPT's crop (the
+    /// window slides by one token every step, and a KV cache must be filled again every step).
+    int64_t context_keep = 0;
 };
 
 namespace detail {
@@ -42,6 +46,16 @@ inline void check_generate_options(const GenerateOptions& o, const char* op) {
         throw ValueError(fmt(op, ": top_k must be >= 0, got ", o.top_k, "; hint: 0 turns it off, 40 is common"));
     if (!(o.top_p > 0.0 && o.top_p <= 1.0))
         throw ValueError(fmt(op, ": top_p must be in (0, 1], got ", o.top_p, "; hint: 1.0 turns it off, 0.9 is common"));
+    if (o.context_keep < 0)
+        throw ValueError(fmt(op, ": context_keep must be >= 0, got ", o.context_keep,
+                             "; hint: 0 keeps half a block when the text outgrows block_size"));
+}
+
+/// ValueError unless 0 <= context_keep <= block_size (the longest window the model can read).
+inline void check_context_keep(const GenerateOptions& o, int64_t block_size, const char* op) {
+    if (o.context_keep > block_size)
+        throw ValueError(fmt(op, ": context_keep (", o.context_keep, ") must be at most the context length ", block_size,
+                             "; hint: 0 keeps half a block, ", block_size, " slides the window by one token (nanoGPT)"));
 }
 
 }  // namespace detail

@@ -14,5 +14,6 @@
 #include "tinytorch/transformers/causal_self_attention.hpp"
 #include "tinytorch/transformers/transformer_block.hpp"
 #include "tinytorch/transformers/sampling.hpp"
+#include "tinytorch/transformers/context_window.hpp"
 #include "tinytorch/transformers/gpt.hpp"
 #include "tinytorch/transformers/weight_decay_groups.hpp"
