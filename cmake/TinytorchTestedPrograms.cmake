@@ -14,7 +14,9 @@
 # the soak run (a measurement program like the analysis programs).
 set(_tt_tested "")
 foreach(_dir tests milestones)
-    if(NOT EXISTS "${PROJECT_SOURCE_DIR}/${_dir}/CMakeLists.txt")
+    # only folders the build added (milestones/ is left out with TINYTORCH_BUILD_MILESTONES=OFF, as
+    # in the release check's stubbed build: get_property on a folder not added is an error)
+    if(NOT EXISTS "${PROJECT_SOURCE_DIR}/${_dir}/CMakeLists.txt" OR (_dir STREQUAL "milestones" AND NOT TINYTORCH_BUILD_MILESTONES))
         continue()
     endif()
     get_property(_known DIRECTORY "${PROJECT_SOURCE_DIR}/${_dir}" PROPERTY BUILDSYSTEM_TARGETS)
