@@ -15,8 +15,9 @@ shift 3
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 rm -rf "$work"
 mkdir -p "$work"
-# -O1 without debug info: the consumer is compiled only to prove that it builds and runs.
-common=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O1" "$@")
+# -O0 without debug info: the consumer is compiled only to prove that it builds and runs (the
+# umbrella header costs ~39 s of CPU at -O0, ~59 s at -O1).
+common=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O0" "$@")
 case "$mode" in
     find_package)
         cmake --install "$from" --prefix "$work/prefix" >"$work/install.log"
