@@ -38,7 +38,8 @@ stub_markers() {
 stub_todos() {
     local root=$1
     [ -d "$root/include/tinytorch" ] || return 0
-    grep -rhoE 'TINYTORCH_TODO\("[0-9][0-9]_[a-z0-9_]+", *"[^"]*"' "$root/include/tinytorch" 2>/dev/null |
+    # (no stub at all, as in the reference, is not an error: grep's status 1 must not end ./tito)
+    { grep -rhoE 'TINYTORCH_TODO\("[0-9][0-9]_[a-z0-9_]+", *"[^"]*"' "$root/include/tinytorch" 2>/dev/null || true; } |
         sed -E 's/^TINYTORCH_TODO\("([^"]*)", *"([^"]*)"$/\1\t\2/' | LC_ALL=C sort -u
 }
 
