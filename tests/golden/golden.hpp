@@ -1,4 +1,5 @@
-// tests/golden/golden.hpp — reads PyTorch reference values written by tests/golden/gen_*.py.
+// tests/golden/golden.hpp — reads PyTorch reference values written by tests/golden/gen_*.py
+// (through tests/golden/golden_io.py, the writer of this format).
 //
 // File format (text, one record per line, '#' starts a comment line):
 //   case <name> [key=value ...]                   starts a case; attributes such as op=softmax dim=1
