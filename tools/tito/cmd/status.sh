@@ -71,7 +71,10 @@ module_states() {
     [ ${#torun[@]} -gt 0 ] || return 0
     printf '   running the suites of %s\n' "${torun[*]}" >&2
     log="$(build_dir)/tito-status.log"
-    run_ctest_watched "$log" -L "$(label_regex "${torun[@]}")" >/dev/null || true
+    # one process per test program (run_programs_once); CTest when a program cannot list its tests
+    local rc=0
+    run_programs_once "$log" "${torun[@]}" >/dev/null || rc=$?
+    [ "$rc" -ne 3 ] || run_ctest_watched "$log" -L "$(label_regex "${torun[@]}")" >/dev/null || true
     results=$(mktemp "${TMPDIR:-/tmp}/tito-status.XXXXXX")
     parse_ctest_log "$log" summary >"$results"
     save_results "$results"

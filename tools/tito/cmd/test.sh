@@ -82,7 +82,16 @@ run_test() {
     t0=$(now)
     mkdir -p "$(build_dir)"
     [ ${#labels[@]} -eq 0 ] || args=(-L "$(label_regex "${labels[@]}")")
-    stopped=$(run_ctest_watched "$log" "${args[@]}") || rc=$?
+    if [ ${#labels[@]} -gt 0 ] && [ "${TITO_CTEST:-0}" != 1 ]; then
+        # one process per test program, not per test case (TITO_CTEST=1: CTest, one per case)
+        stopped=$(run_programs_once "$log" "${labels[@]}") || rc=$?
+        if [ "$rc" -eq 3 ]; then
+            rc=0
+            stopped=$(run_ctest_watched "$log" "${args[@]}") || rc=$?
+        fi
+    else
+        stopped=$(run_ctest_watched "$log" "${args[@]}") || rc=$?
+    fi
     local results notrun=0
     results=$(mktemp "${TMPDIR:-/tmp}/tito-results.XXXXXX")
     parse_ctest_log "$log" summary >"$results"
