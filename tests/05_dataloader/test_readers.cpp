@@ -355,12 +355,7 @@ namespace test_readers {
 std::string fixture_dir(const std::string& name) {
     return std::string(TINYTORCH_SOURCE_DIR) + "/tests/05_dataloader/data/" + name;
 }
-const golden::Case& fixture_case(const std::string& name) {
-    static const std::vector<golden::Case> cases = golden::load("dataloader_fixtures.txt");
-    for (const golden::Case& c : cases)
-        if (c.name == name) return c;
-    throw DataError("dataloader_fixtures.txt has no case " + name);
-}
+const golden::Case& fixture_case(const std::string& name) { return golden::case_named("dataloader_fixtures.txt", name); }
 /// Checks a [n, 1, 28, 28] dataset read from the fixture split against the generator's facts.
 void check_mnist_split(const data::TensorDataset& ds, const golden::Case& facts) {
     const int64_t n = facts.int_attr("n");

@@ -2,11 +2,9 @@
 // (files and expected outputs from tests/golden/gen_pytorch_interop.py; docs/pytorch-interop.md)
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <map>
 #include <string>
 
-#include "golden/golden.hpp"
+#include "golden/interop.hpp"
 #include "support/catch.hpp"
 #include "tinytorch/training/training.hpp"
 #include "support/judge.hpp"
@@ -15,27 +13,9 @@ using namespace tinytorch;
 
 namespace test_pytorch_interop_mlp {
 
-std::string golden_file(const std::string& name) { return std::string(TINYTORCH_SOURCE_DIR) + "/tests/golden/" + name; }
+using golden::interop::file_bytes, golden::interop::interop_case, golden::interop::layout;
 
-std::string file_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-/// name -> (dtype, shape) of every tensor in a safetensors file.
-std::map<std::string, std::pair<std::string, Shape>> layout(const std::string& path) {
-    std::map<std::string, std::pair<std::string, Shape>> out;
-    for (const auto& [name, raw] : train::load_safetensors_raw(path)) out[name] = {raw.dtype, raw.shape};
-    return out;
-}
-
-const golden::Case& interop_case(const std::string& name) {
-    static const std::vector<golden::Case> cases = golden::load("pytorch_interop.txt");
-    for (const golden::Case& c : cases)
-        if (c.name == name) return c;
-    FAIL("tests/golden/pytorch_interop.txt has no case " << name << "; rerun tests/golden/gen_pytorch_interop.py");
-    throw std::logic_error("unreachable");
-}
+std::string golden_file(const std::string& name) { return golden::path_of(name); }
 
 /// The same architecture as gen_pytorch_interop.py's make_mlp().
 nn::Sequential make_mlp() { return nn::Sequential(nn::Linear(4, 8), nn::ReLU(), nn::Linear(8, 3)); }

@@ -220,7 +220,7 @@ TEST_CASE("the safetensors header parser refuses text that is not UTF-8 and repe
     CHECK_THAT(header_error_of("{\"__metadata__\":{\"epoch\":3}}"), Contains("metadata value of 'epoch' must be a string"));
     CHECK_THAT(header_error_of("{\"a\":{\"dtype\":\"F32\",\"shape\":[1]}}"), Contains("lacks dtype, shape or data_offsets"));
     // 0xFF is never UTF-8; C0 AF is an overlong '/'; ED A0 80 a surrogate written as UTF-8; F4 90 80 80 is above U+10FFFF.
-    for (const std::string bad : {std::string("\xFF"), std::string("\xC0\xAF"), std::string("\xED\xA0\x80"),
+    for (const std::string& bad : {std::string("\xFF"), std::string("\xC0\xAF"), std::string("\xED\xA0\x80"),
                                   std::string("\xF4\x90\x80\x80"), std::string("\xE2\x98")}) {
         CHECK_THAT(header_error_of("{" + f32("a" + bad, "1", 0, 4) + "}"),
                    Contains("h.safetensors") && Contains("not valid UTF-8") && Contains("at byte 11"));

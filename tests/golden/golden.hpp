@@ -1,4 +1,5 @@
-// tests/golden/golden.hpp — reads PyTorch reference values written by tests/golden/gen_*.py.
+// tests/golden/golden.hpp — reads PyTorch reference values written by tests/golden/gen_*.py
+// (through tests/golden/golden_io.py, the writer of this format).
 //
 // File format (text, one record per line, '#' starts a comment line):
 //   case <name> [key=value ...]                   starts a case; attributes such as op=softmax dim=1
@@ -39,9 +40,12 @@ struct Case {
     }
 };
 
-/// All cases of tests/golden/<file> (under TINYTORCH_SOURCE_DIR); throws DataError if it is missing.
+/// The path of tests/golden/<file> in the source tree (TINYTORCH_SOURCE_DIR).
+inline std::string path_of(const std::string& file) { return std::string(TINYTORCH_SOURCE_DIR) + "/tests/golden/" + file; }
+
+/// All cases of tests/golden/<file>; throws DataError if it is missing.
 inline std::vector<Case> load(const std::string& file) {
-    const std::string path = std::string(TINYTORCH_SOURCE_DIR) + "/tests/golden/" + file;
+    const std::string path = path_of(file);
     std::ifstream in(path);
     if (!in)
         throw tinytorch::DataError("cannot open " + path + "; hint: regenerate it with /usr/bin/python3 tests/golden/gen_*.py");
@@ -76,6 +80,18 @@ inline std::vector<Case> load(const std::string& file) {
         }
     }
     return cases;
+}
+
+/// The case called `name` of tests/golden/<file> (read once per file); a DataError naming the file if
+/// there is none.
+inline const Case& case_named(const std::string& file, const std::string& name) {
+    static std::map<std::string, std::vector<Case>> files;
+    auto it = files.find(file);
+    if (it == files.end()) it = files.emplace(file, load(file)).first;
+    for (const Case& c : it->second)
+        if (c.name == name) return c;
+    throw tinytorch::DataError("tests/golden/" + file + " has no case " + name +
+                               "; hint: rerun its generator, /usr/bin/python3 tests/golden/gen_*.py");
 }
 
 /// The cases whose attribute op equals `op`.
