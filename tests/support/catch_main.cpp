@@ -8,9 +8,14 @@
 //   * a fatal signal (SIGSEGV, SIGFPE, SIGILL, SIGBUS, SIGABRT) prints, after Catch2's own
 //     report, the line "tinytorch-crash: <signal>" and the call stack as
 //     "tinytorch-frame: <address relative to the program's start>" lines;
-//   * TINYTORCH_TEST_WATCHDOG=S (CTest sets it a second under each test's TIMEOUT): a test still
-//     running after S seconds prints "tinytorch-watchdog: ..." and the main thread's stack the
-//     same way, then exits with status 124 — so a hang names the loop it is stuck in.
+//   * TINYTORCH_TEST_WATCHDOG=S (CTest sets it a second under each test's TIMEOUT): a test case
+//     still running S seconds after it started prints "tinytorch-watchdog: ..." and the main
+//     thread's stack the same way, then exits with status 124 — so a hang names the loop it is
+//     stuck in.
+//   * TINYTORCH_TEST_MARKERS=1 (./tito test runs a module's whole suite in one process, not one
+//     process per test case as CTest does): each test case is framed by the lines
+//     "tinytorch-case: <name>" and "tinytorch-case-end: passed|failed <seconds>", so that tools/tito can
+//     split the output per test case and, after a crash or a hang, go on with the tests after it.
 // In a sanitizer build the sanitizers report crashes themselves (symbolized); the watchdog then
 // prints the stack through the sanitizer runtime.
 //
@@ -36,11 +41,15 @@
 #define TINYTORCH_TEST_BACKTRACE 1
 #endif
 
+#include <iostream>
 #if TINYTORCH_CATCH_MAJOR == 2
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 #else
 #include <catch2/catch_session.hpp>
+#include <catch2/catch_test_case_info.hpp>
+#include <catch2/reporters/catch_reporter_event_listener.hpp>
+#include <catch2/reporters/catch_reporter_registrars.hpp>
 #endif
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -181,12 +190,29 @@ void install_crash_handlers() {
     ::sigaction(SIGUSR2, &wd, nullptr);
 }
 
+// The watchdog's deadline (steady clock, ms); each test case moves it (arm_watchdog).
+std::atomic<long long> watchdog_deadline_ms{0};
+
+long long steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+void arm_watchdog() {
+    if (watchdog_seconds > 0) watchdog_deadline_ms = steady_ms() + 1000LL * watchdog_seconds;
+}
+
 void start_watchdog() {
     const char* s = std::getenv("TINYTORCH_TEST_WATCHDOG");
     watchdog_seconds = s && *s ? std::atoi(s) : 0;
     if (watchdog_seconds <= 0) return;
+    arm_watchdog();
     std::thread([] {
-        std::this_thread::sleep_for(std::chrono::seconds(watchdog_seconds));
+        for (;;) {  // sleeps until the deadline, which a new test case may have moved meanwhile
+            const long long left = watchdog_deadline_ms.load() - steady_ms();
+            if (left <= 0) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(left));
+        }
         ::pthread_kill(main_thread, SIGUSR2);  // the handler runs on the stuck thread
     }).detach();
 }
@@ -205,6 +231,32 @@ std::string take_env(const char* name) {
     ::unsetenv(name);
     return value;
 }
+bool markers = false;  // TINYTORCH_TEST_MARKERS=1: frame each test case's output (see the top)
+
+#if TINYTORCH_CATCH_MAJOR == 2
+using ListenerBase = Catch::TestEventListenerBase;
+#else
+using ListenerBase = Catch::EventListenerBase;
+#endif
+
+struct CaseMarkers : ListenerBase {
+    using ListenerBase::ListenerBase;
+    void testCaseStarting(Catch::TestCaseInfo const& info) override {
+#ifdef TINYTORCH_TEST_BACKTRACE
+        arm_watchdog();  // the time limit counts from the start of each test case
+#endif
+        started = std::chrono::steady_clock::now();
+        if (markers) std::cout << "\ntinytorch-case: " << info.name << std::endl;
+    }
+    void testCaseEnded(Catch::TestCaseStats const& stats) override {
+        if (!markers) return;
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        std::cout << "\ntinytorch-case-end: " << (stats.totals.assertions.allOk() ? "passed " : "failed ")
+                  << took.count() << std::endl;
+    }
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+CATCH_REGISTER_LISTENER(CaseMarkers)
 }  // namespace tinytorch_test_main
 
 int main(int argc, char* argv[]) {
@@ -223,6 +275,10 @@ int main(int argc, char* argv[]) {
     tinytorch_test_main::install_crash_handlers();
     tinytorch_test_main::start_watchdog();
 #endif
+    {
+        const char* m = std::getenv("TINYTORCH_TEST_MARKERS");
+        tinytorch_test_main::markers = m && std::string(m) == "1" && grade_fd.empty();
+    }
     const int result = Catch::Session().run(argc, argv);
     if (!grade_fd.empty() && !grade_nonce.empty()) {
         const std::string line = "tinytorch-grade " + grade_nonce + " " + std::to_string(result) + "\n";

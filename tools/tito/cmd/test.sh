@@ -8,7 +8,9 @@ Without MODULE: build every program CTest runs (target tinytorch_tested_programs
 CTest test (ctest --preset $TITO_PRESET) — the command CI runs. The analysis and benchmark
 programs are not built; the test "programs compile: analysis, bench, soak" compiles them
 (cmake --build --preset $TITO_PRESET builds everything). With MODULEs (1, 01, tensor or 01_tensor): build only those modules' test
-programs (test_01_tensor, ...) and run their suites (ctest -L '^01_tensor\$').
+programs (test_01_tensor, ...) and run their suites, each program once for all its tests (CTest,
+ctest -L '^01_tensor\$', starts one process per test; a crash or a hang here ends only that
+process and the tests after it run in a new one; TITO_CTEST=1 runs them through CTest).
 
 What it prints, in this order:
   * compiler warnings in the files you write (they often explain a crash), and for a build that
@@ -75,14 +77,23 @@ run_test() {
         [ ${#labels[@]} -gt 0 ] || exit 2
         ensure_targets "${targets[@]}"
         student_build "${targets[@]}" || exit 2
-        info "running: ctest --preset $TITO_PRESET -L '$(label_regex "${labels[@]}")'"
+        info "running the suites of ${labels[*]}"
     fi
 
     local t0 rc=0 stopped="" args=()
     t0=$(now)
     mkdir -p "$(build_dir)"
     [ ${#labels[@]} -eq 0 ] || args=(-L "$(label_regex "${labels[@]}")")
-    stopped=$(run_ctest_watched "$log" "${args[@]}") || rc=$?
+    if [ ${#labels[@]} -gt 0 ] && [ "${TITO_CTEST:-0}" != 1 ]; then
+        # one process per test program, not per test case (TITO_CTEST=1: CTest, one per case)
+        stopped=$(run_programs_once "$log" "${labels[@]}") || rc=$?
+        if [ "$rc" -eq 3 ]; then
+            rc=0
+            stopped=$(run_ctest_watched "$log" "${args[@]}") || rc=$?
+        fi
+    else
+        stopped=$(run_ctest_watched "$log" "${args[@]}") || rc=$?
+    fi
     local results notrun=0
     results=$(mktemp "${TMPDIR:-/tmp}/tito-results.XXXXXX")
     parse_ctest_log "$log" summary >"$results"
