@@ -90,6 +90,23 @@ TEST_CASE("A gzip bomb with a lying IDX header stops after the bytes the header 
     CHECK_THROWS_WITH(data::read_idx(dir.file("junk.gz")), Contains("junk.gz") && Contains("not an IDX file"));
 }
 
+TEST_CASE("A gzipped IDX header that promises more than the stream can unpack to is refused up front", "[05_dataloader]") {
+    if (!fixtures::have_zlib()) return;
+    // dims 2^24-1 x 2^16-1 promise ~1.1e12 bytes; ~1 KB of gzip can unpack to ~1 MB at most
+    // (deflate: 1032 bytes per packed byte), so the reader says so before unpacking the zeros.
+    Bytes header = fixtures::idx_file(0x08, {0xFFFFFFu, 0xFFFFu}, Bytes{});
+    Bytes packed = test_hostile_files::gzip_bomb(header, size_t(1) << 20);
+    CHECK_THROWS_AS(data::decode_idx_file(packed, "huge.gz"), DataError);
+    CHECK_THROWS_WITH(data::decode_idx_file(packed, "huge.gz"),
+                      Contains("huge.gz (gunzipped): truncated IDX file") && Contains("promises 1099494785037 bytes") &&
+                          Contains(fmt("more than ", packed.size(), " gzip bytes can unpack to")) && Contains("hint"));
+    // a header that the stream could fill is unpacked and judged by its size as before
+    Bytes small = test_hostile_files::gzip_bomb(fixtures::idx_file(0x08, {1000u}, Bytes{}), 999);
+    CHECK_THROWS_WITH(data::decode_idx_file(small, "short.gz"), Contains("need 1008 bytes, got 1007"));
+    CHECK(data::decode_idx_file(test_hostile_files::gzip_bomb(fixtures::idx_file(0x08, {1000u}, Bytes{}), 1000),
+                                "full.gz").shape() == Shape{1000});
+}
+
 TEST_CASE("gunzip never keeps more than its limit in memory and says so", "[05_dataloader][provided]") {
     if (!fixtures::have_zlib()) return;
     Bytes bomb = test_hostile_files::gzip_bomb(Bytes{1, 2, 3}, size_t(8) << 20);

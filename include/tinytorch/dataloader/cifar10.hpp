@@ -42,21 +42,25 @@ inline void decode_cifar_records(const std::vector<uint8_t>& bytes, size_t n, fl
 }
 /// The file's bytes after checking they hold whole records (and exactly `records` when given).
 inline std::vector<uint8_t> read_cifar_bytes(const std::string& path, std::optional<size_t> records) {
-    // A .gz unpacks to at most one byte more than the records need (enough to tell "too big").
-    std::vector<uint8_t> bytes = read_file_bytes(path, records ? *records * kCifarRecordBytes + 1 : kMaxUnpackedBytes);
-    const bool whole = bytes.size() % kCifarRecordBytes == 0 && !bytes.empty();
-    if (records ? bytes.size() != *records * kCifarRecordBytes : !whole)
-        throw DataError(fmt(path, ": ", bytes.size(), " bytes, expected ",
+    // A .gz is measured first (at most one byte more than the records need, enough to tell "too
+    // big") and unpacked into memory only when its size is right.
+    std::vector<uint8_t> bytes = read_raw_file(path);
+    const bool gz = is_gzip(bytes);
+    const size_t size =
+        gz ? gunzipped_size(bytes, path, records ? *records * kCifarRecordBytes + 1 : kMaxUnpackedBytes) : bytes.size();
+    const bool whole = size % kCifarRecordBytes == 0 && size > 0;
+    if (records ? size != *records * kCifarRecordBytes : !whole)
+        throw DataError(fmt(path, ": ", size, " bytes, expected ",
                             records ? fmt(*records * kCifarRecordBytes, " (", *records, " records of ",
                                           kCifarRecordBytes, " bytes)")
                                     : fmt("a positive multiple of ", kCifarRecordBytes, " (records of 1 label + 3072 "
                                           "pixel bytes)"),
-                            "; hint: ", bytes.size() % kCifarRecordBytes == 0 ? "the record count is wrong"
-                                                                              : "the file is truncated or not a "
-                                                                                "CIFAR-10 binary batch",
+                            "; hint: ", size % kCifarRecordBytes == 0 ? "the record count is wrong"
+                                                                      : "the file is truncated or not a "
+                                                                        "CIFAR-10 binary batch",
                             " — use the binary version (cifar-10-binary.tar.gz), not the python pickles, and "
                             "compare checksums (datasets/README.md)"));
-    return bytes;
+    return gz ? gunzip_sized(bytes, path, size) : bytes;
 }
 }  // namespace detail
 

@@ -70,8 +70,115 @@ inline bool is_gzip(const std::vector<uint8_t>& bytes) { return bytes.size() >= 
 /// to ~1000x its size, so without a cap a 2 MB file can ask for gigabytes.
 inline constexpr size_t kMaxUnpackedBytes = size_t(1) << 30;
 
+/// Deflate (the compression inside gzip) unpacks to at most 1032 bytes per packed byte: its
+/// longest copy, 258 bytes, costs at least 2 bits (a 1-bit length code and a 1-bit distance
+/// code). A header that promises more than packed_size * 1032 bytes is lying, whatever follows.
+inline constexpr uint64_t kMaxDeflateRatio = 1032;
+
+#if defined(TINYTORCH_HAS_ZLIB) && TINYTORCH_HAS_ZLIB
+/// zlib's inflate over a whole gzip (or zlib) stream, member after member (gzip a b > c is one
+/// stream), handing out the unpacked bytes in pieces of the caller's choosing.
+class Inflater {
+public:
+    Inflater(const std::vector<uint8_t>& packed, const std::string& path) {
+        if (packed.size() > 0xFFFFFFFFu)
+            throw DataError(fmt(path, ": ", packed.size(), " compressed bytes, more than the 4 GiB this reader "
+                                "takes in one piece; hint: unpack it with gunzip first"));
+        if (inflateInit2(&zs_, 15 + 32) != Z_OK)  // 15 window bits, +32: gzip or zlib header
+            throw DataError(fmt("cannot unpack ", path, ": zlib failed to initialise"));
+        zs_.next_in = const_cast<Bytef*>(packed.data());
+        zs_.avail_in = static_cast<uInt>(packed.size());
+    }
+    Inflater(const Inflater&) = delete;
+    Inflater& operator=(const Inflater&) = delete;
+    ~Inflater() { inflateEnd(&zs_); }
+
+    /// Unpack up to `n` more bytes into `dst`; fewer only when the stream is over (done()).
+    size_t read(uint8_t* dst, size_t n) {
+        size_t produced = 0;
+        while (produced < n && !done_) {
+            zs_.next_out = dst + produced;
+            zs_.avail_out = static_cast<uInt>(std::min<size_t>(n - produced, size_t(1) << 30));
+            const uInt avail = zs_.avail_out;
+            rc_ = inflate(&zs_, Z_NO_FLUSH);
+            produced += avail - zs_.avail_out;
+            if (rc_ == Z_STREAM_END) {
+                // concatenated gzip members continue the same stream
+                if (zs_.avail_in >= 2 && zs_.next_in[0] == 0x1f && zs_.next_in[1] == 0x8b) inflateReset(&zs_);
+                else done_ = true;
+            } else if (rc_ != Z_OK) {
+                done_ = true;  // Z_BUF_ERROR: the input ended before the stream did; Z_DATA_ERROR ...
+            }
+        }
+        return produced;
+    }
+    bool done() const { return done_; }
+    /// True when the stream ended cleanly (done() and no error).
+    bool ended() const { return rc_ == Z_STREAM_END && done_; }
+    /// DataError when done() but not ended(): how the stream broke; `unpacked` bytes came before.
+    void throw_if_broken(const std::string& path, size_t packed_size, size_t unpacked) const {
+        if (!done_ || rc_ == Z_STREAM_END) return;
+        if (rc_ == Z_OK || rc_ == Z_BUF_ERROR)
+            throw DataError(fmt(path, ": truncated gzip file: the compressed stream ends early (", packed_size,
+                                " compressed bytes, ", unpacked, " unpacked so far); hint: the download is "
+                                "incomplete, fetch it again and compare its checksum (datasets/README.md)"));
+        throw DataError(fmt(path, ": corrupt gzip data (zlib: ", zs_.msg ? zs_.msg : "error " + std::to_string(rc_),
+                            "); hint: the file is damaged, fetch it again and compare its checksum "
+                            "(datasets/README.md)"));
+    }
+
+private:
+    z_stream zs_{};
+    int rc_ = Z_OK;
+    bool done_ = false;
+};
+#endif
+
+inline std::vector<uint8_t> gunzip(const std::vector<uint8_t>& packed, const std::string& path, size_t limit,
+                                   bool prefix_only, bool* ended);  // below
+
+/// How many bytes the gzip stream `packed` unpacks to, found by unpacking it into a 64 KB window
+/// and counting: nothing is kept, so a damaged or oversized stream costs time, never memory.
+/// DataError when it unpacks to more than `limit` bytes, or is corrupt or truncated.
+inline size_t gunzipped_size(const std::vector<uint8_t>& packed, const std::string& path, size_t limit) {
+#if !(defined(TINYTORCH_HAS_ZLIB) && TINYTORCH_HAS_ZLIB)
+    return gunzip(packed, path, limit, false, nullptr).size();  // throws: built without zlib
+#else
+    Inflater counter(packed, path);
+    std::vector<uint8_t> window(size_t(1) << 16);
+    size_t total = 0;
+    while (total <= limit && !counter.done()) {  // one byte more than `limit` tells "too big"
+        const size_t room = limit - total;
+        total += counter.read(window.data(), room < window.size() ? room + 1 : window.size());
+    }
+    if (total > limit)
+        throw DataError(fmt(path, ": unpacks to more than ", limit, " bytes, the most this file may hold; hint: the "
+                            "file is damaged or not the dataset file it is named after, fetch it again and compare "
+                            "its checksum (datasets/README.md)"));
+    counter.throw_if_broken(path, packed.size(), total);
+    return total;
+#endif
+}
+
+/// The `size` unpacked bytes of a stream that gunzipped_size measured: one buffer of exactly
+/// that size, filled in place (a buffer grown as it fills copies its bytes again and again).
+inline std::vector<uint8_t> gunzip_sized(const std::vector<uint8_t>& packed, const std::string& path, size_t size) {
+#if !(defined(TINYTORCH_HAS_ZLIB) && TINYTORCH_HAS_ZLIB)
+    (void)size;
+    return gunzip(packed, path, kMaxUnpackedBytes, false, nullptr);  // throws: built without zlib
+#else
+    std::vector<uint8_t> out(size);
+    Inflater in(packed, path);
+    if (in.read(out.data(), size) != size)
+        throw DataError(fmt("cannot unpack ", path, ": the stream gave fewer than the ", size, " bytes it had"));
+    return out;
+#endif
+}
+
 /// The unpacked bytes of the gzip (or zlib) stream `packed`, at most `limit` of them.
 /// prefix_only = false: more than `limit` bytes, a corrupt or a truncated stream is a DataError.
+///   The stream is unpacked twice: gunzipped_size counts its bytes and checks it whole, then
+///   gunzip_sized fills a buffer of exactly that size.
 /// prefix_only = true: returns the first min(limit, all) bytes and stops there without looking
 /// further (to read a header first and learn how big the whole may be); a stream that breaks
 /// before `limit` bytes gives what came before the break; *ended (if given) tells whether the
@@ -79,58 +186,20 @@ inline constexpr size_t kMaxUnpackedBytes = size_t(1) << 30;
 inline std::vector<uint8_t> gunzip(const std::vector<uint8_t>& packed, const std::string& path,
                                    size_t limit = kMaxUnpackedBytes, bool prefix_only = false, bool* ended = nullptr) {
 #if defined(TINYTORCH_HAS_ZLIB) && TINYTORCH_HAS_ZLIB
-    if (packed.size() > 0xFFFFFFFFu)
-        throw DataError(fmt(path, ": ", packed.size(), " compressed bytes, more than the 4 GiB this reader takes "
-                            "in one piece; hint: unpack it with gunzip first"));
-    z_stream zs{};
-    if (inflateInit2(&zs, 15 + 32) != Z_OK)  // 15 window bits, +32: gzip or zlib header
-        throw DataError(fmt("cannot unpack ", path, ": zlib failed to initialise"));
-    std::vector<uint8_t> out;
-    out.reserve(std::min(limit, packed.size() * 4));
-    uint8_t chunk[1 << 16];
-    zs.next_in = const_cast<Bytef*>(packed.data());
-    zs.avail_in = static_cast<uInt>(packed.size());
-    int rc = Z_OK;
-    bool over = false;  // more than `limit` bytes came out
-    while (true) {
-        zs.next_out = chunk;
-        zs.avail_out = sizeof chunk;
-        rc = inflate(&zs, Z_NO_FLUSH);
-        const size_t got = sizeof chunk - zs.avail_out;
-        if (got > limit - out.size()) {  // keep at most `limit` bytes in memory, whatever the stream says
-            out.insert(out.end(), chunk, chunk + (limit - out.size()));
-            over = true;
-            break;
+    if (prefix_only) {
+        // `out` grows by doubling as it fills, up to `limit` bytes
+        Inflater in(packed, path);
+        std::vector<uint8_t> out(std::min(limit, std::max<size_t>(packed.size() * 4, size_t(1) << 12)));
+        size_t produced = 0;
+        while (produced < limit && !in.done()) {
+            if (produced == out.size()) out.resize(std::min(limit, out.size() * 2));
+            produced += in.read(out.data() + produced, out.size() - produced);
         }
-        out.insert(out.end(), chunk, chunk + got);
-        if (prefix_only && out.size() == limit) break;
-        if (rc == Z_STREAM_END) {
-            // concatenated gzip members (gzip a b > c) continue the same stream
-            if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) { inflateReset(&zs); continue; }
-            break;
-        }
-        if (rc == Z_OK) continue;
-        if (rc == Z_BUF_ERROR && zs.avail_in == 0) break;  // input ended before the stream did
-        break;                                            // Z_DATA_ERROR, Z_MEM_ERROR, ...
+        out.resize(produced);
+        if (ended) *ended = in.ended();
+        return out;
     }
-    std::string msg = zs.msg ? zs.msg : "";
-    inflateEnd(&zs);
-    if (ended) *ended = rc == Z_STREAM_END && !over;
-    if (prefix_only) return out;
-    if (over)
-        throw DataError(fmt(path, ": unpacks to more than ", limit, " bytes, the most this file may hold; hint: the "
-                            "file is damaged or not the dataset file it is named after, fetch it again and compare "
-                            "its checksum (datasets/README.md)"));
-    if (rc != Z_STREAM_END) {
-        if (rc == Z_OK || rc == Z_BUF_ERROR)
-            throw DataError(fmt(path, ": truncated gzip file: the compressed stream ends early (", packed.size(),
-                                " compressed bytes, ", out.size(), " unpacked so far); hint: the download is "
-                                "incomplete, fetch it again and compare its checksum (datasets/README.md)"));
-        throw DataError(fmt(path, ": corrupt gzip data (zlib: ", msg.empty() ? "error " + std::to_string(rc) : msg,
-                            "); hint: the file is damaged, fetch it again and compare its checksum "
-                            "(datasets/README.md)"));
-    }
-    return out;
+    return gunzip_sized(packed, path, gunzipped_size(packed, path, limit));
 #else
     (void)packed;
     (void)limit;

@@ -124,7 +124,8 @@ inline Tensor parse_idx(const std::vector<uint8_t>& bytes, const std::string& na
 /// read_idx on the bytes of a file already in memory (raw or gzip); `path` names it in errors.
 /// A gzip stream is unpacked in two steps: first its header, which says how many bytes the whole
 /// file has, then at most one byte more than that — a small damaged or hostile .gz can never
-/// make the reader unpack gigabytes before it finds out.
+/// make the reader unpack gigabytes before it finds out. A header that promises more than the
+/// stream could ever unpack to (kMaxDeflateRatio) is refused before the second step.
 inline Tensor decode_idx_file(const std::vector<uint8_t>& bytes, const std::string& path,
                               std::optional<uint32_t> expected_magic = std::nullopt) {
     if (!detail::is_gzip(bytes)) return parse_idx(bytes, path, expected_magic);
@@ -138,6 +139,11 @@ inline Tensor decode_idx_file(const std::vector<uint8_t>& bytes, const std::stri
         parse_idx(head, name, expected_magic);                        // else parse_idx says what is wrong
         throw DataError(fmt(name, ": not a valid IDX header; hint: the file is damaged, fetch it again"));
     }
+    if (*total > bytes.size() * detail::kMaxDeflateRatio)  // no need to unpack megabytes to know
+        throw DataError(fmt(name, ": truncated IDX file: its header promises ", *total, " bytes, more than ",
+                            bytes.size(), " gzip bytes can unpack to (deflate packs at most ",
+                            detail::kMaxDeflateRatio, " bytes into one); hint: the file is incomplete or damaged, "
+                            "fetch it again and compare its checksum (datasets/README.md)"));
     // One byte more than the header promises, so that parse_idx can tell an oversized file.
     std::vector<uint8_t> all = detail::gunzip(bytes, path, static_cast<size_t>(*total) + 1, /*prefix_only=*/true, &ended);
     if (all.size() <= *total && !ended) detail::gunzip(bytes, path, static_cast<size_t>(*total));  // throws: how it broke
