@@ -132,6 +132,38 @@ TEST_CASE("a checkpoint that is bad at the end of its file changes nothing in th
                      "'last_step' is 'x'");
 }
 
+// Found by the checkpoint fuzzer (issue 15): the restore point put the optimizer back through
+// load_state_dict, which refuses the non-finite buffers of a run that diverged; that refusal
+// skipped the rest of the restore, and epoch, step, learning rate and random state stayed
+// overwritten by the bad file.
+TEST_CASE("a bad checkpoint changes nothing even when the trainer's own optimizer state is not finite", "[08_training]") {
+    tinytorch_test::TempDir dir;
+    const std::string path = dir.file("ckpt.safetensors");
+    Setup saved(1, 3);
+    train::save_checkpoint(*saved.trainer, path);
+    const std::string bytes = test_nothing_lost::read_all(path);
+
+    Setup target(5, 2);
+    target.adam->zero_grad();  // the run diverges: one step on a huge loss overflows exp_avg_sq
+    (target.net->forward(full({2, 3}, 1e30f)).sum() * 1e30f).backward();
+    target.adam->step();
+    bool finite = true;
+    for (const auto& [k, t] : target.adam->state_dict())
+        for (float v : t.to_vector()) finite = finite && std::isfinite(v);
+    REQUIRE_FALSE(finite);
+    target.trainer->set_epoch(7);
+    target.trainer->set_step(70);
+    const std::string before = target.fingerprint();
+    // a scheduler field (sorted last in the metadata) that does not parse: found after the model,
+    // the optimizer, the learning rate, epoch, step and random state were read
+    test_nothing_lost::write_all(
+        path, test_nothing_lost::patch(bytes, "\"scheduler.last_step\":\"3\"", "\"scheduler.last_step\":\"x\""));
+    CHECK_THROWS_WITH(train::load_checkpoint(*target.trainer, path), Contains("'last_step' is 'x'"));
+    CHECK(target.trainer->epoch() == 7);
+    CHECK(target.trainer->step() == 70);
+    CHECK(target.fingerprint() == before);
+}
+
 TEST_CASE("checkpoint fields that do not parse are DataErrors naming the file and the field", "[08_training]") {
     tinytorch_test::TempDir dir;
     const std::string path = dir.file("ckpt.safetensors");

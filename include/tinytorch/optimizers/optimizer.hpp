@@ -136,6 +136,20 @@ protected:
     std::vector<Tensor> params_;
     std::vector<ParamState> states_;
     double lr_;
+
+public:
+    /// A copy of everything step() reads — the learning rate, each parameter's update count and
+    /// buffers (cloned) — for a restore point (train::load_checkpoint): restore() puts it back as
+    /// it was, without load_state_dict's checks, because it was this optimizer's own state, even
+    /// when a diverged run left it non-finite.
+    class Snapshot {
+        friend class Optimizer;
+        double lr_ = 0.0;
+        std::vector<ParamState> states_;
+    };
+    Snapshot snapshot() const;
+    /// Put back a snapshot() of this optimizer (ValueError if it was taken over other parameters).
+    void restore(const Snapshot& snapshot);
 };
 
 // ================================================================================================
@@ -174,6 +188,35 @@ inline Optimizer::Optimizer(std::vector<Tensor> params, double lr) : params_(std
 
 inline void Optimizer::zero_grad() {
     for (Tensor& p : params_) p.zero_grad();
+}
+
+namespace detail {
+/// A deep copy of a parameter's optimizer state: update count and cloned buffers.
+template <typename State>
+State clone_param_state(const State& state) {
+    State copy;
+    copy.step = state.step;
+    for (const Tensor& b : state.buffers) copy.buffers.push_back(b.defined() ? b.detach().clone() : b);
+    return copy;
+}
+}  // namespace detail
+
+inline Optimizer::Snapshot Optimizer::snapshot() const {
+    Snapshot s;
+    s.lr_ = lr_;
+    for (const ParamState& state : states_) s.states_.push_back(detail::clone_param_state(state));
+    return s;
+}
+
+inline void Optimizer::restore(const Snapshot& snapshot) {
+    if (snapshot.states_.size() != states_.size())
+        throw ValueError(fmt(name(), "::restore: the snapshot holds the state of ", snapshot.states_.size(),
+                             " parameters, this optimizer has ", states_.size(),
+                             "; hint: restore a snapshot() of the same optimizer"));
+    std::vector<ParamState> states;
+    for (const ParamState& state : snapshot.states_) states.push_back(detail::clone_param_state(state));
+    states_ = std::move(states);
+    lr_ = snapshot.lr_;
 }
 
 inline void Optimizer::set_lr(double lr) {

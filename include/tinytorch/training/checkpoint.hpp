@@ -70,13 +70,15 @@ inline std::string checkpoint_rng(const Metadata& meta, const std::string& key, 
 
 /// Everything load_checkpoint may change, copied when constructed and put back by the
 /// destructor unless release() was called: a load that throws half-way changes nothing.
+/// The trainer's own state is put back without the loaders' checks where they would refuse it
+/// (the optimizer's buffers of a run that diverged are not finite), and each part on its own, so
+/// that one part that cannot be restored does not keep the others from being restored.
 class TrainerRestorePoint {
 public:
     explicit TrainerRestorePoint(Trainer& trainer)
-        : trainer_(trainer), epoch_(trainer.epoch()), step_(trainer.step()), lr_(trainer.optimizer().lr()),
-          rng_(default_generator().state()) {
+        : trainer_(trainer), epoch_(trainer.epoch()), step_(trainer.step()), rng_(default_generator().state()),
+          optimizer_(trainer.optimizer().snapshot()) {
         for (const auto& [name, t] : trainer.model().state_dict()) model_.insert(name, t.detach().clone());
-        for (const auto& [name, t] : trainer.optimizer().state_dict()) optimizer_.insert(name, t.detach().clone());
         if (trainer.scheduler()) scheduler_ = trainer.scheduler()->state_dict();
     }
     TrainerRestorePoint(const TrainerRestorePoint&) = delete;
@@ -84,24 +86,29 @@ public:
     void release() { released_ = true; }
     ~TrainerRestorePoint() {
         if (released_) return;
-        try {
-            trainer_.model().load_state_dict(model_, true);
-            trainer_.optimizer().load_state_dict(optimizer_);
-            if (trainer_.scheduler()) trainer_.scheduler()->load_state_dict(scheduler_);
-            trainer_.optimizer().set_lr(lr_);
-            trainer_.set_epoch(epoch_);
-            trainer_.set_step(step_);
-            default_generator().set_state(rng_);
-        } catch (...) {  // the saved state was the trainer's own: restoring it cannot fail in practice
-        }
+        // the scheduler first: its load_state_dict may set the optimizer's learning rate, which the
+        // optimizer's snapshot then puts back as it was
+        attempt([&] { if (trainer_.scheduler()) trainer_.scheduler()->load_state_dict(scheduler_); });
+        attempt([&] { trainer_.model().load_state_dict(model_, true); });
+        attempt([&] { trainer_.optimizer().restore(optimizer_); });
+        attempt([&] { trainer_.set_epoch(epoch_); });
+        attempt([&] { trainer_.set_step(step_); });
+        attempt([&] { default_generator().set_state(rng_); });
     }
 
 private:
+    template <typename F>
+    static void attempt(F&& restore) {
+        try {
+            restore();
+        } catch (...) {  // a destructor must not throw; the other parts are still restored
+        }
+    }
     Trainer& trainer_;
     int64_t epoch_, step_;
-    double lr_;
     std::string rng_;
-    StateDict model_, optimizer_;
+    optim::Optimizer::Snapshot optimizer_;
+    StateDict model_;
     std::map<std::string, std::string> scheduler_;
     bool released_ = false;
 };
