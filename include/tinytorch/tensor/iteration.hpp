@@ -48,7 +48,14 @@ namespace detail {
 
 /// Below this many elements a loop stays on one thread (handing work to another thread costs
 /// microseconds, and a whole scheduler time slice when that thread has lost its core).
+/// A ThreadSanitizer build can lower it (-DTINYTORCH_PARALLEL_GRAIN=1) so that the small tensors
+/// of the test suites also run on the worker pool: TSan only checks code that runs on two threads.
+#ifdef TINYTORCH_PARALLEL_GRAIN
+constexpr int64_t kParallelGrain = TINYTORCH_PARALLEL_GRAIN;
+static_assert(kParallelGrain >= 1, "TINYTORCH_PARALLEL_GRAIN must be at least 1");
+#else
 constexpr int64_t kParallelGrain = 1 << 15;
+#endif
 
 /// True on a thread that is running a chunk of a parallel loop: loops inside it run serially.
 inline bool& in_parallel_region() {
