@@ -299,6 +299,11 @@ struct Avx512Tile {
                                        _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 31), _MM_HINT_T0);
         if (cols > 16) {
             for (int64_t k = 0; k < kc; ++k, panel += NR) {
+                // Ask for the panel 8 steps of k ahead (1 KB; past its end: the next panel, and a prefetch
+                // never faults). The hardware prefetcher would follow this stream only after a few misses
+                // on each new panel; measured on Zen 5: 2-3% faster on W1's layers, 1% at 1024^3.
+                _mm_prefetch(reinterpret_cast<const char*>(panel + 8 * NR), _MM_HINT_T0);
+                _mm_prefetch(reinterpret_cast<const char*>(panel + 8 * NR + 16), _MM_HINT_T0);
                 const __m512 b0 = _mm512_load_ps(panel), b1 = _mm512_load_ps(panel + 16);
 #pragma GCC unroll 14
                 for (int r = 0; r < Rows; ++r) {
