@@ -40,6 +40,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
         std::fprintf(stderr, "\n");
         std::exit(2);
     }
+    fuzz::start_scratch_cleaner();  // before any thread starts (it forks)
     tinytorch::set_num_threads(1);
     return 0;
 }

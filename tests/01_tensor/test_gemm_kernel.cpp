@@ -27,7 +27,7 @@ KernelOperand kernel_operand(int64_t rows, int64_t cols, bool transposed, std::m
 }
 
 /// Which path computes the product in kernel_error.
-enum class KernelPath { best, portable, avx2, avx512, prepacked };
+enum class KernelPath { best, portable, avx2, avx512, prepacked, prepacked_one_pass };
 
 /// Runs the GEMM kernel on `path` and compares with sums of products in double precision (plus
 /// the epilogue: bias per column, then the activation); returns the largest error relative to the
@@ -61,6 +61,11 @@ double kernel_error(int64_t M, int64_t K, int64_t N, bool ta, bool tb, bool accu
             break;
         case KernelPath::prepacked: {
             const PackedB<> packed = pack_weight(pb, b.rs, b.cs, K, N);
+            gemm_packed(pa, a.rs, a.cs, packed, out.data(), ldo, M, accumulate, ep);
+            break;
+        }
+        case KernelPath::prepacked_one_pass: {  // as freeze packs: the whole of K in one pass
+            const PackedB<> packed = pack_weight(pb, b.rs, b.cs, K, N, std::max<int64_t>(K, 1));
             gemm_packed(pa, a.rs, a.cs, packed, out.data(), ldo, M, accumulate, ep);
             break;
         }
@@ -164,6 +169,45 @@ TEST_CASE("a weight packed once gives the products of the unpacked kernel", "[01
                     CHECK(kernel_error(M, K, N, false, tb, true, 0, KernelPath::prepacked, true, Activation::relu) < 1e-5);
                 }
     CHECK(kernel_error(7, 20, 4096 + 40, false, true, false, 0, KernelPath::prepacked) < 1e-5);  // two column blocks
+}
+
+TEST_CASE("a weight packed for one deep pass over k gives the same products", "[01_tensor][provided]") {
+    using detail::gemm::Activation;
+    const detail::gemm::PackedB<> packed = [] {
+        std::vector<float> w(784 * 3, 1.0f);
+        return detail::gemm::pack_weight(w.data(), 1, 784, 784, 3, 1024);
+    }();
+    CHECK(packed.depth == 784);  // one pass, not two of 392
+    for (int64_t M : {1, 15, 256})
+        for (int64_t K : {1, 784, 1030})
+            for (int64_t N : {10, 45}) {
+                INFO("M=" << M << " K=" << K << " N=" << N);
+                CHECK(kernel_error(M, K, N, false, true, false, 0, KernelPath::prepacked_one_pass, true, Activation::relu) < 1e-5);
+                CHECK(kernel_error(M, K, N, true, false, true, 0, KernelPath::prepacked_one_pass) < 1e-5);
+            }
+}
+
+TEST_CASE("the GEMM kernel deals the rows of a block out to strips of nearly equal height", "[01_tensor][provided]") {
+    using namespace detail::gemm;
+    for (int64_t mc : {1, 4, 13, 14, 15, 29, 168, 256, 1000}) {
+        const int64_t strips = (mc + MR - 1) / MR;
+        int64_t total = 0, lo = mc, hi = 0;
+        for (int64_t s = 0; s < strips; ++s) {
+            const int64_t rows = strip_rows(mc, strips, s);
+            total += rows, lo = std::min(lo, rows), hi = std::max(hi, rows);
+        }
+        INFO("mc=" << mc);
+        CHECK(total == mc);
+        CHECK(hi <= MR);
+        CHECK(hi - lo <= 1);  // no short strip at the end
+    }
+    CHECK(strip_rows(256, 19, 0) == 14);  // MR = 14: 256 rows are 9 strips of 14 and 10 of 13
+    CHECK(strip_rows(256, 19, 9) == 13);
+    for (int64_t M : {int64_t(256), 2 * MC - 3})  // strips of unequal height, A in place and A packed (transposed)
+        for (int ta = 0; ta < 2; ++ta) {
+            INFO("M=" << M << " A " << (ta ? "transposed" : "row-major"));
+            CHECK(kernel_error(M, 37, 40, ta, false, false) < 1e-5);
+        }
 }
 
 TEST_CASE("the vectorisable exp and erf of the epilogue are accurate", "[01_tensor][provided]") {

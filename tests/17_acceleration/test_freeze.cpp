@@ -51,6 +51,24 @@ TEST_CASE("freeze fuses each Linear with the activation after it", "[17_accelera
     CHECK(frozen.weight_bytes() >= 4 * (784 * 256 + 256 * 128 + 128 * 10 + 256 + 128 + 10));
 }
 
+TEST_CASE("freeze packs each weight for one pass over k and keeps the outputs of the model", "[17_acceleration]") {
+    auto net = test_freeze::mlp();
+    const accel::FrozenSequential frozen = accel::freeze(*net);
+    REQUIRE(frozen.steps().size() == 3);
+    REQUIRE(frozen.steps()[0].packed);
+    CHECK(frozen.steps()[0].packed->depth == 784);  // 784 <= kFrozenDepth: one pass, not two of 392
+    // wider than kFrozenDepth: passes of equal depth again, and the same outputs as the model
+    manual_seed(5);
+    nn::Sequential wide(nn::Linear(accel::kFrozenDepth + 300, 40), nn::ReLU(), nn::Linear(40, 3));
+    wide.eval();
+    const accel::FrozenSequential frozen_wide = accel::freeze(wide);
+    REQUIRE(frozen_wide.steps().size() == 2);
+    REQUIRE(frozen_wide.steps()[0].packed);
+    CHECK(frozen_wide.steps()[0].packed->depth == (accel::kFrozenDepth + 300) / 2);
+    const Tensor x = randn({29, accel::kFrozenDepth + 300});
+    CHECK(judge::allclose(frozen_wide(x), test_freeze::eager(wide, x), 1e-4f, 1e-5f));
+}
+
 TEST_CASE("every activation freeze knows is fused and gives the values of the model", "[17_acceleration]") {
     manual_seed(3);
     nn::Sequential net(nn::Linear(20, 30), nn::GELU(), nn::Linear(30, 30), nn::GELU("tanh"), nn::Linear(30, 25),

@@ -299,6 +299,11 @@ struct Avx512Tile {
                                        _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 31), _MM_HINT_T0);
         if (cols > 16) {
             for (int64_t k = 0; k < kc; ++k, panel += NR) {
+                // Ask for the panel 8 steps of k ahead (1 KB; past its end: the next panel, and a prefetch
+                // never faults). The hardware prefetcher would follow this stream only after a few misses
+                // on each new panel; measured on Zen 5: 2-3% faster on W1's layers, 1% at 1024^3.
+                _mm_prefetch(reinterpret_cast<const char*>(panel + 8 * NR), _MM_HINT_T0);
+                _mm_prefetch(reinterpret_cast<const char*>(panel + 8 * NR + 16), _MM_HINT_T0);
                 const __m512 b0 = _mm512_load_ps(panel), b1 = _mm512_load_ps(panel + 16);
 #pragma GCC unroll 14
                 for (int r = 0; r < Rows; ++r) {
@@ -390,13 +395,23 @@ inline void pack_b(const float* b, int64_t brs, int64_t bcs, int64_t kc, int64_t
     }
 }
 
-/// Copy an mc x kc block of A (element strides ars, acs) into strips of MR rows, k-major: strip s
-/// holds, for each k, the MR floats A[s*MR + 0..MR-1, k] (zero-padded past mc). The kernel then
-/// reads A as one contiguous stream, whatever its layout.
+/// How many rows strip s of `strips` gets when mc rows are dealt out as evenly as possible: the
+/// first mc % strips strips one more. With MR = 14, 256 rows become 9 strips of 14 and 10 of 13
+/// instead of 18 of 14 and one of 4: a 4-row strip issues 8 FMAs per k instead of 28 and runs at
+/// a fraction of the tile's speed (measured on W1's first layer: the 4-row strip took 2.3% of the
+/// time for 1.6% of the work); 13 rows run as fast as 14.
+inline int64_t strip_rows(int64_t mc, int64_t strips, int64_t s) {
+    return mc / strips + (s < mc % strips ? 1 : 0);
+}
+
+/// Copy an mc x kc block of A (element strides ars, acs) into strips of at most MR rows (as
+/// strip_rows deals them), k-major: strip s holds, for each k, MR floats — its rows of A at k,
+/// zero-padded to MR. The kernel then reads A as one contiguous stream, whatever its layout.
 template <int64_t MR_>
 inline void pack_a(const float* a, int64_t ars, int64_t acs, int64_t mc, int64_t kc, float* dst) {
-    for (int64_t i0 = 0; i0 < mc; i0 += MR_, dst += kc * MR_) {
-        const int64_t rows = std::min(MR_, mc - i0);
+    const int64_t strips = (mc + MR_ - 1) / MR_;
+    for (int64_t s = 0, i0 = 0; s < strips; ++s, dst += kc * MR_) {
+        const int64_t rows = strip_rows(mc, strips, s);
         for (int64_t r = 0; r < MR_; ++r) {
             if (r < rows) {
                 const float* src = a + (i0 + r) * ars;
@@ -405,6 +420,7 @@ inline void pack_a(const float* a, int64_t ars, int64_t acs, int64_t mc, int64_t
                 for (int64_t k = 0; k < kc; ++k) dst[k * MR_ + r] = 0.0f;
             }
         }
+        i0 += rows;
     }
 }
 
@@ -448,11 +464,12 @@ struct PackedB {
     const float* data() const { return storage.get(); }
 };
 
-/// Pack B (element strides brs, bcs) into a PackedB.
+/// Pack B (element strides brs, bcs) into a PackedB whose passes over k are at most kc_max deep
+/// (default: the tile's KC, as gemm() packs on the fly).
 template <class Tile = BestTile>
-PackedB<Tile> pack_weight(const float* b, int64_t brs, int64_t bcs, int64_t K, int64_t N) {
+PackedB<Tile> pack_weight(const float* b, int64_t brs, int64_t bcs, int64_t K, int64_t N, int64_t kc_max = Tile::KC) {
     PackedB<Tile> p;
-    p.K = K, p.N = N, p.depth = K > 0 ? pass_depth(K, Tile::KC) : 1;
+    p.K = K, p.N = N, p.depth = K > 0 ? pass_depth(K, std::max<int64_t>(kc_max, 1)) : 1;
     const int64_t padded_n = (N + Tile::NR - 1) / Tile::NR * Tile::NR;
     p.floats = std::max<int64_t>(K * padded_n, 16);
     p.storage.reset(static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>((p.floats * 4 + 63) / 64 * 64))));
@@ -521,12 +538,15 @@ void gemm_driver(const float* a, int64_t ars, int64_t acs, const float* b, int64
                     const int64_t cols = std::min(NR_, nc - jr);
                     const float* bias = last && ep.bias ? ep.bias + jc + jr : nullptr;
                     float* c = out + ic * ldo + jc + jr;
-                    for (int64_t ir = 0; ir < mc; ir += MR_) {
-                        const int64_t rows = std::min(MR_, mc - ir);
-                        if (pack_a_blocks)  // strip ir/MR of the packed block: row stride 1, k stride MR
-                            kernel_rows<Tile, MR_>(rows, kc, a_pack + ir * kc, 1, panel, c + ir * ldo, ldo, cols, add, bias, act);
+                    // The block's rows in strips of nearly equal height (strip_rows): no short strip at the end.
+                    const int64_t strips = (mc + MR_ - 1) / MR_;
+                    for (int64_t s = 0, ir = 0; s < strips; ++s) {
+                        const int64_t rows = strip_rows(mc, strips, s);
+                        if (pack_a_blocks)  // strip s of the packed block: row stride 1, k stride MR
+                            kernel_rows<Tile, MR_>(rows, kc, a_pack + s * MR_ * kc, 1, panel, c + ir * ldo, ldo, cols, add, bias, act);
                         else  // rows of A in place: row stride ars, k stride 1
                             kernel_rows<Tile, 1>(rows, kc, ablock + ir * ars, ars, panel, c + ir * ldo, ldo, cols, add, bias, act);
+                        ir += rows;
                     }
                 }
             }
