@@ -319,9 +319,10 @@ grade_macro_check() {
         tables+=("$outf.$t")
     done
     if [ ! -f "${tables[0]}" ]; then
-        warn "the macro check could not preprocess the reference's $ref; skipped"
+        # without the reference's table no submission can be checked: stop rather than let a
+        # submission's macros through unchecked
         rm -f "${tables[@]}"
-        return 0
+        die 2 "the macro check cannot preprocess the reference's $ref with $cxx, so it cannot tell whether a submission's macros rewrite a test; fix the grading build ($bdir) and grade again"
     fi
     if [ ! -f "${tables[1]}" ]; then
         echo "(the headers could not be preprocessed for the macro check)" >"$outf"
