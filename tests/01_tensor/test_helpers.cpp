@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "support/catch.hpp"
 #include "tinytorch/tensor/tensor.hpp"
@@ -181,4 +183,40 @@ TEST_CASE("coalesce_dims merges dims that are contiguous for every operand", "[0
     CHECK(s2 == Shape{2, 3});
     CHECK(st2[1] == Shape{1, 2});
     CHECK(detail::broadcast_strides({3, 1}, {1, 1}, {2, 3, 4}) == Shape{0, 1, 0});
+}
+
+TEST_CASE("a child forked after a parallel loop gets a pool of its own and its loops finish", "[01_tensor][provided]") {
+    const int before = get_num_threads();
+    set_num_threads(2);
+    if (get_num_threads() < 2) {  // a build without threads has no pool to inherit
+        set_num_threads(before);
+        SUCCEED("single-threaded build");
+        return;
+    }
+    std::vector<int> ones(200000, 1);
+    auto total = [&ones] {
+        std::atomic<long> sum{0};
+        detail::parallel_for(int64_t(ones.size()), [&](int64_t lo, int64_t hi) {
+            long part = 0;
+            for (int64_t i = lo; i < hi; ++i) part += ones[size_t(i)];
+            sum += part;
+        });
+        return sum.load();
+    };
+    REQUIRE(total() == 200000);  // the pool has started its worker
+    REQUIRE(detail::WorkerPool::instance().worker_count() >= 1);
+    std::fflush(nullptr);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        ::alarm(20);  // a hung loop ends the child with SIGALRM instead of hanging the suite
+        if (detail::WorkerPool::instance().worker_count() != 0) ::_exit(3);  // inherited workers that do not exist
+        ::_exit(total() == 200000 ? 0 : 4);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    set_num_threads(before);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);  // 3: the child kept the parent's workers; 4: a wrong sum
+    CHECK(total() == 200000);          // the parent's pool still works
 }

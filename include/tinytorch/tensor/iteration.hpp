@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <pthread.h>
 #include <thread>
 #include <vector>
 
@@ -48,7 +49,14 @@ namespace detail {
 
 /// Below this many elements a loop stays on one thread (handing work to another thread costs
 /// microseconds, and a whole scheduler time slice when that thread has lost its core).
+/// A ThreadSanitizer build can lower it (-DTINYTORCH_PARALLEL_GRAIN=1) so that the small tensors
+/// of the test suites also run on the worker pool: TSan only checks code that runs on two threads.
+#ifdef TINYTORCH_PARALLEL_GRAIN
+constexpr int64_t kParallelGrain = TINYTORCH_PARALLEL_GRAIN;
+static_assert(kParallelGrain >= 1, "TINYTORCH_PARALLEL_GRAIN must be at least 1");
+#else
 constexpr int64_t kParallelGrain = 1 << 15;
+#endif
 
 /// True on a thread that is running a chunk of a parallel loop: loops inside it run serially.
 inline bool& in_parallel_region() {
@@ -67,18 +75,18 @@ public:
     /// The pool lives until the process ends and is never destroyed: joining sleeping workers
     /// from a static destructor at exit hung now and then, and a worker that outlives main()
     /// is harmless — the operating system ends it with the process.
-    static WorkerPool& instance() {
-        static WorkerPool* pool = new WorkerPool;
-        return *pool;
-    }
+    static WorkerPool& instance() { return *current(); }
     ~WorkerPool() = delete;
+
+    /// Worker threads started so far (read it while no parallel loop is running).
+    int worker_count() const { return static_cast<int>(workers_.size()); }
 
     /// chunk(c) for every c in [0, chunks), on this thread and up to `helpers` workers.
     /// Rethrows the first exception a chunk threw, after every chunk has finished.
     template <typename F>
     void run(int64_t chunks, int helpers, F& chunk) {
         std::unique_lock<std::mutex> busy(job_mutex_, std::try_to_lock);
-        if (!busy.owns_lock() || chunks >= kMaxChunks) {  // another thread's loop is running: go serial
+        if (!busy.owns_lock() || chunks >= kMaxChunks || in_forked_child_) {  // another thread's loop is running: go serial
             for (int64_t c = 0; c < chunks; ++c) chunk(c);
             return;
         }
@@ -106,6 +114,24 @@ public:
     }
 
 private:
+    /// After fork() the child has only the forking thread: the pool it inherits names workers that
+    /// do not exist, and a mutex a worker held at that moment stays locked for ever (the child's
+    /// first parallel loop then hung). So the child gets a fresh pool that runs every loop on the
+    /// calling thread (starting threads in a forked child is not safe, and ThreadSanitizer ends
+    /// such a child); the inherited one is kept reachable in `retired`, never used again.
+    static WorkerPool*& current() {
+        static WorkerPool* pool = [] {
+            ::pthread_atfork(nullptr, nullptr, [] {
+                static WorkerPool* retired = nullptr;
+                retired = current();
+                current() = new WorkerPool;
+                current()->in_forked_child_ = true;
+            });
+            return new WorkerPool;
+        }();
+        return pool;
+    }
+
     // claim_ packs the job's generation (16 bits), its chunk count and the next unclaimed chunk
     // (24 bits each), so one compare-and-swap both checks the job is still current and claims.
     static constexpr int64_t kMaxChunks = int64_t(1) << 23;
@@ -119,6 +145,7 @@ private:
     void* context_ = nullptr;
     void (*invoke_)(void*, int64_t) = nullptr;
     std::exception_ptr error_;
+    bool in_forked_child_ = false;
 
     /// Claim and run chunks of job `gen` until none is left (or a newer job replaced it).
     void work_on(uint64_t gen) {
