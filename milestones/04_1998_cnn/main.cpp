@@ -103,7 +103,7 @@ static PartResult run(const std::string& name, const std::string& key, nn::Seque
         milestone::fit_epochs(trainer, train_loader, test_loader, recipe.epochs, r.log, "training");
     } else {
         for (int e = 0; e < recipe.epochs; ++e) {
-            const auto& row = trainer.fit(train_loader, test_loader, 1, &r.log).back();
+            const auto row = trainer.fit(train_loader, test_loader, 1, &r.log).back();
             std::fprintf(stderr, "  epoch %2d/%d  lr %.4f  train loss %.4f  train acc %s  test acc %s  (%.0f s)\n",
                          e + 1, recipe.epochs, row.at("lr"), row.at("train_loss"),
                          milestone::pct(row.at("train_acc")).c_str(), milestone::pct(row.at("val_acc")).c_str(),

@@ -28,6 +28,17 @@ TEST_CASE("Sequential chains modules in order", "[03_layers]") {
     CHECK(net.size() == 3);
 }
 
+TEST_CASE("Sequential in braces draws its layers' weights left to right with any compiler", "[03_layers]") {
+    // the order PyTorch's nn.Sequential(nn.Linear(4, 3), nn.Linear(3, 2)) initialises them in
+    manual_seed(31);
+    nn::Linear first(4, 3), second(3, 2);
+    manual_seed(31);
+    nn::Sequential net{nn::Linear(4, 3), nn::Linear(3, 2)};
+    CHECK(judge::equal(net.at<nn::Linear>(0).weight, first.weight));
+    CHECK(judge::equal(net.at<nn::Linear>(1).weight, second.weight));
+    CHECK(judge::equal(net.at<nn::Linear>(1).bias, second.bias));
+}
+
 TEST_CASE("Sequential names its children by position", "[03_layers]") {
     nn::Sequential net(nn::Linear(2, 3), Doubler(), nn::Linear(3, 1, false));
     std::vector<std::string> names;

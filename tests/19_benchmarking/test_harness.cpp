@@ -39,7 +39,7 @@ TEST_CASE("calibration grows the call count until a repeat reaches the target ti
     double per_call = 0;
     CHECK(calibrate_calls(capped.work(kStep), capped.clock(), 10.0, 25, &per_call) == 25);
     CHECK(per_call == kStep);
-    FakeMachine still;  // a clock that never moves: grows by 10 each round until the cap
+    // a clock that never moves: grows by 10 each round until the cap
     CHECK(calibrate_calls([] {}, [] { return 0.0; }, 0.1, 1000) == 1000);
 }
 

@@ -14,7 +14,8 @@ to tests/golden/pytorch_interop.txt (cases mlp_from_torch, cnn_from_torch).
 
 TinyTorch -> PyTorch. tests/08_training/test_pytorch_interop.cpp (mlp) and
 tests/09_convolutions/test_pytorch_interop.cpp (cnn) build the same architectures in TinyTorch
-from manual_seed (no training, so the bytes do not depend on the GEMM library) and check that
+with exactly representable weights (golden::interop::set_exact_values in tests/golden/interop.hpp;
+no training, so the bytes depend neither on the GEMM library nor on the compiler) and check that
 save_weights writes exactly tests/golden/interop_{mlp,cnn}_from_tinytorch.safetensors. This script
 loads those files into the PyTorch models with load_state_dict(strict=True), checks every dtype
 and shape equals PyTorch's own state_dict, and writes PyTorch's output on them (cases

@@ -279,7 +279,10 @@ int main(int argc, char* argv[]) {
         const char* m = std::getenv("TINYTORCH_TEST_MARKERS");
         tinytorch_test_main::markers = m && std::string(m) == "1" && grade_fd.empty();
     }
-    const int result = Catch::Session().run(argc, argv);
+    // Catch2 returns the number of failed assertions, capped at 255. A status of 128 or more reads
+    // as "killed by a signal" to a shell and to ./tito's runner (tools/tito/run_split.awk), so a
+    // run with 200 failed checks would look like a crash: any failure is status 1.
+    const int result = Catch::Session().run(argc, argv) == 0 ? 0 : 1;
     if (!grade_fd.empty() && !grade_nonce.empty()) {
         const std::string line = "tinytorch-grade " + grade_nonce + " " + std::to_string(result) + "\n";
         const ssize_t written = ::write(std::atoi(grade_fd.c_str()), line.data(), line.size());

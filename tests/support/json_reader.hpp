@@ -22,27 +22,28 @@ struct Value {
     double num = 0;
     std::string str;
     std::vector<Value> items;                            // array
-    std::vector<std::pair<std::string, Value>> members;  // object, in file order
+    // An object's members in file order, as two parallel lists: a std::pair<std::string, Value>
+    // member would need Value complete here: g++ accepts it, clang++ does not.
+    std::vector<std::string> keys;
+    std::vector<Value> values;
 
     bool is_object() const { return type == Type::object; }
     bool is_array() const { return type == Type::array; }
     bool is_number() const { return type == Type::number; }
     bool is_string() const { return type == Type::string; }
     bool has(const std::string& key) const {
-        for (const auto& m : members)
-            if (m.first == key) return true;
-        return false;
+        return std::find(keys.begin(), keys.end(), key) != keys.end();
     }
     const Value& operator[](const std::string& key) const {
-        for (const auto& m : members)
-            if (m.first == key) return m.second;
+        for (size_t i = 0; i < keys.size(); ++i)
+            if (keys[i] == key) return values[i];
         throw std::runtime_error("json: no member '" + key + "'");
     }
     const Value& operator[](size_t i) const {
         if (i >= items.size()) throw std::runtime_error("json: index out of range");
         return items[i];
     }
-    size_t size() const { return type == Type::array ? items.size() : members.size(); }
+    size_t size() const { return type == Type::array ? items.size() : keys.size(); }
 };
 
 class Parser {
@@ -90,7 +91,8 @@ private:
                 if (i_ >= s_.size() || s_[i_] != '"') fail("expected a key");
                 std::string key = string();
                 expect(':');
-                v.members.emplace_back(std::move(key), value());
+                v.keys.push_back(std::move(key));
+                v.values.push_back(value());
             } while (take(','));
             expect('}');
         } else if (c == '[') {

@@ -16,6 +16,7 @@
 // does not compile. (tests/support/catch.hpp also makes an unqualified allclose(...) in a test
 // a compile error, so a test cannot pick up the student's helper by accident.)
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -173,5 +174,35 @@ struct MaxAbsDiffFn {
     }
 };
 inline constexpr MaxAbsDiffFn max_abs_diff{};
+
+/// [M, K] @ [K, N] by the definition, accumulated in double, from the raw values of both operands
+/// (any layout): the product the matmul tests compare with. Not detail::matmul_naive: that one is
+/// in include/, which the grader takes from the submission. Throws std::invalid_argument when the
+/// operands are not 2-D or do not multiply.
+struct MatmulFn {
+    tinytorch::Tensor operator()(const tinytorch::Tensor& a, const tinytorch::Tensor& b) const {
+        if (!a.defined() || !b.defined() || a.impl()->shape.size() != 2 || b.impl()->shape.size() != 2 ||
+            a.impl()->shape[1] != b.impl()->shape[0])
+            throw std::invalid_argument("judge::matmul: expects [M, K] @ [K, N], got " +
+                                        (a.defined() ? detail::shape_text(a.impl()->shape) : std::string("undefined")) +
+                                        " @ " +
+                                        (b.defined() ? detail::shape_text(b.impl()->shape) : std::string("undefined")));
+        const int64_t M = a.impl()->shape[0], K = a.impl()->shape[1], N = b.impl()->shape[1];
+        const std::vector<float> va = values(a), vb = values(b);
+        std::vector<float> out(static_cast<size_t>(M * N));
+        std::vector<double> row(static_cast<size_t>(N));
+        for (int64_t i = 0; i < M; ++i) {
+            std::fill(row.begin(), row.end(), 0.0);
+            for (int64_t k = 0; k < K; ++k) {  // i-k-j: both inner reads walk memory in order
+                const double aik = va[static_cast<size_t>(i * K + k)];
+                const float* bk = vb.data() + k * N;
+                for (int64_t j = 0; j < N; ++j) row[static_cast<size_t>(j)] += aik * bk[j];
+            }
+            for (int64_t j = 0; j < N; ++j) out[static_cast<size_t>(i * N + j)] = static_cast<float>(row[static_cast<size_t>(j)]);
+        }
+        return tensor(out, {M, N});
+    }
+};
+inline constexpr MatmulFn matmul{};
 
 }  // namespace judge

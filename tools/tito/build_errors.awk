@@ -4,10 +4,14 @@
 #   awk -v root=/checkout/ -v files=STUDENT_FILES -f build_errors.awk BUILD_LOG
 #
 # STUDENT_FILES: the headers a student writes in (paths relative to root), one per line.
-# For an error inside a template (g++ and clang print "required from" / "in instantiation of"
-# lines before it), the location in the student's file that instantiated it leads, with its
-# source line; the template's own location follows. Prints at most 4 distinct errors, then
-# "The first error is in FILE:LINE".
+# For an error inside a template, the location in the student's file that instantiated it leads,
+# with its source line; the template's own location follows. The two compilers say where a
+# template was instantiated from on opposite sides of the error:
+#   g++      before it:  "FILE:L:C:   required from ..." lines (after "FILE: In instantiation of")
+#   clang++  after it:   "FILE:L:C: note: in instantiation of ... requested here" lines, and not
+#                        again for the next error of the same instantiation
+# so an error is held back until the next one (or the end of the log) has shown its chain.
+# Prints at most 4 distinct errors, then "The first error is in FILE:LINE".
 
 function rel(s,    i) {
     while ((i = index(s, root)) > 0) s = substr(s, 1, i - 1) substr(s, i + length(root))
@@ -28,73 +32,94 @@ function source_line(f, n,    l, k) {
 
 BEGIN {
     while ((getline l < files) > 0) mine[l] = 1
-    nctx = 0; shown = 0; total = 0
+    nctx = 0; nclang = 0; shown = 0; total = 0; pending = 0
 }
 
-# context before an error: instantiation chains
-/: +required from / || /: +required by substitution of / || /: +in instantiation of / || /note: in instantiation of/ {
-    loc = rel($0); sub(/: +(required|in instantiation|note: in instantiation).*$/, "", loc)
+# print the held-back error, if any
+function flush(    i, lead, key, src) {
+    if (!pending) return
+    pending = 0
+    # its instantiation chain: g++'s lines before it, else clang++'s after it (or, when clang++
+    # printed none, the chain of the error before: same instantiation)
+    if (p_nctx > 0) { nchain = p_nctx; for (i = 1; i <= p_nctx; i++) chain[i] = p_ctx[i] }
+    else { nchain = nclang; for (i = 1; i <= nclang; i++) chain[i] = clang_ctx[i] }
+    # the student's location: the error itself, else the innermost instantiation in their file
+    lead = ""
+    if (is_mine(p_loc)) lead = p_loc
+    else for (i = 1; i <= nchain; i++) if (is_mine(chain[i])) { lead = chain[i]; break }
+    # each error once: a template error once per line of the student's that instantiates it
+    # (every instantiation - add, sub, mul... - repeats it with other types)
+    key = (lead != "" && lead != p_loc) ? "template|" lead : p_loc "|" p_msg
+    if (key in seen) return
+    seen[key] = 1
+    total++
+    if (first == "") first = (lead != "" ? lead : p_loc)
+    if (first_mine == "" && lead != "") first_mine = lead
+    if (shown >= 4) return
+    shown++
+    if (lead != "" && lead != p_loc) {
+        printf "%s: error (in your code, inside a template): %s\n", lead, p_msg
+        src = source_line(locfile(lead), locline(lead))
+        if (src != "") printf "  %5d | %s\n", locline(lead), src
+        printf "        the template is %s; your line above instantiates it\n", p_loc
+    } else {
+        printf "%s: error: %s\n", p_loc, p_msg
+        for (i = 1; i <= p_nsrc; i++) print p_src[i]
+        if (p_nsrc == 0 && is_mine(p_loc)) {   # clang++ prints the line without a number: show it as g++ does
+            src = source_line(locfile(p_loc), locline(p_loc))
+            if (src != "") printf "  %5d | %s\n", locline(p_loc), src
+        }
+    }
+    for (i = 1; i <= p_nnotes; i++) print p_notes[i]
+}
+
+# clang++: the instantiation chain after an error (a new chain replaces the previous one)
+/: note: in instantiation of / {
+    loc = rel($0); sub(/: note: in instantiation of.*$/, "", loc)
+    if (pending && !p_has_clang) { p_has_clang = 1; nclang = 0 }
+    if (loc ~ /:[0-9]+:[0-9]+$/) clang_ctx[++nclang] = loc
+    next
+}
+# g++: the instantiation chain before an error (after the clang++ rule: this pattern matches its notes too)
+/: +required from / || /: +required by substitution of / || /: +in instantiation of / {
+    loc = rel($0); sub(/: +(required|in instantiation).*$/, "", loc)
     if (loc ~ /:[0-9]+:[0-9]+$/) ctx[++nctx] = loc
     next
 }
-# a new diagnostic context starts: forget the previous instantiation chain (errors that follow
-# within one context share its chain, which g++ prints once)
+# a new diagnostic context starts: forget the previous g++ chain (errors that follow within one
+# context share its chain, which g++ prints once)
 /: In instantiation of / || /: In (member )?function / || /: At global scope:/ || /: In lambda function:/ { nctx = 0; next }
 
 /: (fatal )?error: / {
+    flush()
     line = rel($0)
-    loc = line; sub(/: (fatal )?error: .*/, "", loc)
-    msg = line; sub(/^.*: (fatal )?error: /, "", msg)
-    # the student's location: the error itself, else the innermost "required from" in their file
-    lead = ""
-    if (is_mine(loc)) lead = loc
-    else for (i = 1; i <= nctx; i++) if (is_mine(ctx[i])) { lead = ctx[i]; break }
-    # each error once: a template error once per line of the student's that instantiates it
-    # (every instantiation - add, sub, mul... - repeats it with other types)
-    key = (lead != "" && lead != loc) ? "template|" lead : loc "|" msg
-    if (key in seen) { incaret = 0; lastshown = 0; next }
-    seen[key] = 1
-    notes = 0
-    total++
-    if (length(msg) > 300) msg = substr(msg, 1, 297) "..."
-    if (first == "") first = (lead != "" ? lead : loc)
-    if (first_mine == "" && lead != "") first_mine = lead
-    lastshown = (shown < 4)
-    if (shown < 4) {
-        shown++
-        if (lead != "" && lead != loc) {
-            printf "%s: error (in your code, inside a template): %s\n", lead, msg
-            src = source_line(locfile(lead), locline(lead))
-            if (src != "") printf "  %5d | %s\n", locline(lead), src
-            printf "        the template is %s; your line above instantiates it\n", loc
-            incaret = 0
-        } else {
-            printf "%s: error: %s\n", loc, msg
-            incaret = 3   # g++'s source line and caret follow
-        }
-    } else {
-        incaret = 0
-    }
+    p_loc = line; sub(/: (fatal )?error: .*/, "", p_loc)
+    p_msg = line; sub(/^.*: (fatal )?error: /, "", p_msg)
+    if (length(p_msg) > 300) p_msg = substr(p_msg, 1, 297) "..."
+    p_nctx = nctx; for (i = 1; i <= nctx; i++) p_ctx[i] = ctx[i]
+    p_nsrc = 0; p_nnotes = 0; p_has_clang = 0
+    pending = 1; insrc = 3
     next
 }
-/^ *[0-9]* *[|]/ { if (incaret > 0) { print rel($0); incaret-- } next }   # g++'s source lines
-{ incaret = 0 }
-# notes in the student's file after a shown error ("candidate: <your lambda>", "no known
-# conversion for argument 2 ...") say what in their code does not fit: show two of them
+# g++'s source line and caret under an error
+/^ *[0-9]* *[|]/ { if (pending && insrc > 0 && p_nctx == 0) { p_src[++p_nsrc] = rel($0); insrc-- } next }
+{ insrc = 0 }
+# notes in the student's file after an error ("candidate: <your lambda>", "no known conversion
+# for argument 2 ...") say what in their code does not fit: keep two of them
 /: note: / {
     line = rel($0)
     nloc = line; sub(/: note: .*/, "", nloc)
-    if (lastshown && notes < 2 && is_mine(nloc)) {
+    if (pending && p_nnotes < 2 && is_mine(nloc)) {
         nmsg = line; sub(/^.*: note: +/, "", nmsg)
         if (length(nmsg) > 200) nmsg = substr(nmsg, 1, 197) "..."
-        printf "        note: %s: %s\n", nloc, nmsg
-        notes++
+        p_notes[++p_nnotes] = sprintf("        note: %s: %s", nloc, nmsg)
     }
     next
 }
 /undefined reference|ld returned|CMake Error|No rule to make target/ { other[++no] = rel($0) }
 
 END {
+    flush()
     if (total == 0) {
         for (i = 1; i <= no && i <= 8; i++) print other[i]
         if (no == 0) print "(no compiler error found; see the log)"

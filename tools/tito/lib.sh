@@ -192,8 +192,12 @@ ensure_configured() {
     need_tool cmake
     mkdir -p "$bdir"
     log="$bdir/tito-configure.log"
-    info "configuring: cmake --preset $TITO_PRESET"
-    if ! (cd "$TITO_ROOT" && cmake --preset "$TITO_PRESET") >"$log" 2>&1; then
+    # A student release builds with Ninja when it is installed: after an edit it starts compiling
+    # about a second sooner than make (no recursive makes, no second dependency scan).
+    local gen=()
+    if [ "$TITO_PRESET" = student ] && command -v ninja >/dev/null 2>&1; then gen=(-G Ninja); fi
+    info "configuring: cmake --preset $TITO_PRESET ${gen[*]}"
+    if ! (cd "$TITO_ROOT" && cmake --preset "$TITO_PRESET" "${gen[@]}") >"$log" 2>&1; then
         err "cmake --preset $TITO_PRESET failed. Last lines of $(relpath "$log"):"
         tail -n 25 "$log" >&2
         say "Hint: ./tito doctor shows what is missing; ./tito setup installs it." >&2

@@ -57,6 +57,11 @@ private:
 };
 
 /// Multi-head attention with PyTorch's nn.MultiheadAttention semantics (see the file comment).
+// forward(query, key, value, ...) hides Module::forward(x) on purpose: as in libtorch,
+// mha.forward(x) must not compile (self-attention is forward(x, x, x)). clang warns about the
+// hiding (-Woverloaded-virtual); the pragma says it is meant.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverloaded-virtual"
 class MultiheadAttention : public Module {
 public:
     MultiheadAttention(int64_t embed_dim, int64_t num_heads)
@@ -93,6 +98,7 @@ private:
     MultiheadAttentionOptions options_;
     bool same_dims_ = true;  ///< kdim == vdim == E: one packed in_proj_weight
 };
+#pragma GCC diagnostic pop
 
 namespace detail {
 

@@ -90,6 +90,10 @@ class Sequential : public Module {
 public:
     Sequential() = default;
     /// Sequential(nn::Linear(2, 3), nn::ReLU(), std::make_shared<nn::Linear>(3, 1), lambda, ...)
+    /// Reproducibility: C++ evaluates a call's arguments in an order the compiler picks (g++ right
+    /// to left, clang++ left to right; libtorch has the same trap), so with parentheses the layers
+    /// draw their random weights in a different order on each compiler. Braces fix it — a braced
+    /// list is evaluated left to right, as PyTorch does: Sequential{nn::Linear(2, 3), nn::ReLU(), ...}
     template <typename... Items>
         requires(sizeof...(Items) > 0)
     explicit Sequential(Items&&... items) {
