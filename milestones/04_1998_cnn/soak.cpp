@@ -5,26 +5,16 @@
 // weight bit, so two runs with the same --seed at 1 thread can be compared (they must match).
 //   ./build/dev/bin/soak_04_cnn --steps 10000 --threads 1
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <string>
 
 #include "04_1998_cnn/models.hpp"
 #include "common/milestone.hpp"
+#include "common/soak.hpp"
 #include "tinytorch/autograd/autograd.hpp"
 #include "tinytorch/dataloader/dataloader.hpp"
 #include "tinytorch/losses/losses.hpp"
 #include "tinytorch/optimizers/optimizers.hpp"
 
 using namespace tinytorch;
-
-/// "VmRSS" (resident now) or "VmHWM" (peak resident) of this process, in MiB.
-static double proc_status_mib(const char* key) {
-    std::ifstream in("/proc/self/status");
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind(key, 0) == 0) return std::strtod(line.c_str() + std::strlen(key) + 1, nullptr) / 1024.0;
-    return -1.0;
-}
 
 int main(int argc, char** argv) {
     milestone::Flags flags = milestone::parse_flags(argc, argv, "soak_04_cnn",
@@ -42,7 +32,7 @@ int main(int argc, char** argv) {
     data::DataLoader loader(train, data::DataLoaderOptions().batch_size(batch).shuffle(true).seed(flags.seed));
     std::printf("soak_04_cnn: %lld steps, batch %lld, %d threads, seed %llu\n", static_cast<long long>(steps),
                 static_cast<long long>(batch), get_num_threads(), static_cast<unsigned long long>(flags.seed));
-    std::printf("%8s %10s %12s %12s %10s\n", "step", "loss", "RSS MiB", "peak MiB", "seconds");
+    soak::print_header();
     auto start = milestone::Clock::now();
     int64_t step = 0, epoch = 0;
     double loss_sum = 0;
@@ -56,21 +46,12 @@ int main(int argc, char** argv) {
             adam.step();
             loss_sum += loss.item();
             if (++step % 1000 == 0 || step == steps) {
-                std::printf("%8lld %10.4f %12.1f %12.1f %10.1f\n", static_cast<long long>(step),
-                            loss_sum / static_cast<double>(step % 1000 == 0 ? 1000 : step % 1000),
-                            proc_status_mib("VmRSS"), proc_status_mib("VmHWM"), milestone::seconds_since(start));
-                std::fflush(stdout);
+                soak::print_row(step, loss_sum / static_cast<double>(step % 1000 == 0 ? 1000 : step % 1000),
+                                milestone::seconds_since(start));
                 loss_sum = 0;
             }
         }
     }
-    uint64_t checksum = 1469598103934665603ull;  // FNV-1a over the bits of every weight
-    for (const Tensor& p : net.parameters())
-        for (float v : p.to_vector()) {
-            uint32_t bits;
-            std::memcpy(&bits, &v, 4);
-            checksum = (checksum ^ bits) * 1099511628211ull;
-        }
-    std::printf("weights checksum %016llx\n", static_cast<unsigned long long>(checksum));
+    std::printf("weights checksum %016llx\n", static_cast<unsigned long long>(soak::weights_checksum(net.parameters())));
     return 0;
 }

@@ -240,8 +240,15 @@ faults() {
     # (SIGSEGV, or SIGABRT when the writes below the buffer broke the heap first; -Og may put
     # the loop's store on the line before)
     crash_at=$(sed -n 's/.*crashed (SIG[A-Z]*) at include\/tinytorch\/tensor\/creation\.hpp:\([0-9]*\).*(your code).*/\1/p' "$out" | head -n 1)
+    # KNOWN GAP (2026-12-06): the loop writes down through the heap, and glibc keeps the main
+    # thread's TLS (stack guard, errno) at the start of the heap; when the writes reach it before
+    # they fault, the crash report of tests/support/catch_main.cpp dies with the program and the
+    # summary can only say "crashed" — then it must still point to ./tito test 01 --sanitize.
     if grep -qE "^ +CRASH " "$out" && [ -n "$crash_at" ] && [ "$crash_at" -ge $((loop_line - 1)) ] && [ "$crash_at" -le $((loop_line + 1)) ]; then
-        pass; else fail "faults: the crash is not named at the planted loop, include/tinytorch/tensor/creation.hpp:$loop_line"; fi
+        pass
+    elif grep -qE "^ +CRASH " "$out" && [ -z "$crash_at" ] && grep -q -- "--sanitize names the line" "$out"; then
+        pass; echo "   NOTE: the crash was reported without its location (the report died with the program); the --sanitize hint is shown"
+    else fail "faults: the crash is not named at the planted loop, include/tinytorch/tensor/creation.hpp:$loop_line"; fi
     # the hang: within the student timeout, at the planted line
     grep -qE "^ +TIMEOUT " "$out" && grep -qE "timed out: still running after [0-9]+ s.* at include/tinytorch/tensor/elementwise\.hpp:$pow_line( in [^ ]*)? \(your code\)" "$out" &&
         pass || fail "faults: the endless loop is not named at include/tinytorch/tensor/elementwise.hpp:$pow_line"
