@@ -62,6 +62,12 @@ std::string patch(std::string bytes, const std::string& from, const std::string&
     REQUIRE(at != std::string::npos);
     return bytes.replace(at, from.size(), to);
 }
+/// The bytes of a checkpoint of a small trained trainer (Setup(1, 3)), written to `path`.
+std::string saved_checkpoint_bytes(const std::string& path) {
+    Setup saved(1, 3);
+    train::save_checkpoint(*saved.trainer, path);
+    return read_all(path);
+}
 }  // namespace test_nothing_lost
 
 using test_nothing_lost::Setup;
@@ -109,9 +115,7 @@ TEST_CASE("a failed checkpoint save leaves no temporary file behind and says why
 TEST_CASE("a checkpoint that is bad at the end of its file changes nothing in the trainer", "[08_training]") {
     tinytorch_test::TempDir dir;
     const std::string path = dir.file("ckpt.safetensors");
-    Setup saved(1, 3);
-    train::save_checkpoint(*saved.trainer, path);
-    const std::string bytes = test_nothing_lost::read_all(path);
+    const std::string bytes = test_nothing_lost::saved_checkpoint_bytes(path);
 
     Setup target(5, 2);
     const std::string before = target.fingerprint();
@@ -139,9 +143,7 @@ TEST_CASE("a checkpoint that is bad at the end of its file changes nothing in th
 TEST_CASE("a bad checkpoint changes nothing even when the trainer's own optimizer state is not finite", "[08_training]") {
     tinytorch_test::TempDir dir;
     const std::string path = dir.file("ckpt.safetensors");
-    Setup saved(1, 3);
-    train::save_checkpoint(*saved.trainer, path);
-    const std::string bytes = test_nothing_lost::read_all(path);
+    const std::string bytes = test_nothing_lost::saved_checkpoint_bytes(path);
 
     Setup target(5, 2);
     target.adam->zero_grad();  // the run diverges: one step on a huge loss overflows exp_avg_sq
