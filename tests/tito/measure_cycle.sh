@@ -28,7 +28,8 @@ for i in $(seq 1 "$REPEATS"); do
     t0=$(date +%s%N)
     /usr/bin/time -f "%U %S" -o /tmp/measure_cycle.$$ ./tito test "$MODULE" >/tmp/measure_cycle.out.$$ 2>&1
     t1=$(date +%s%N)
-    read -r u s </tmp/measure_cycle.$$
+    # GNU time writes "Command exited with non-zero status N" first when the tests fail (stubs do)
+    read -r u s < <(tail -n 1 /tmp/measure_cycle.$$)
     printf 'edit %d of %s -> ./tito test %s: %.1f s wall, %.1f s CPU (user %s + sys %s); %s\n' "$i" "$HEADER" "$MODULE" \
         "$(echo "($t1 - $t0) / 1000000000" | bc -l)" "$(echo "$u + $s" | bc -l)" "$u" "$s" \
         "$(grep -E '^ +built in|ran in' /tmp/measure_cycle.out.$$ | tr -s ' ' | tr '\n' ' ')"

@@ -269,6 +269,13 @@ struct Avx2Tile {
 #define TINYTORCH_GEMM512_NC 4096
 #endif
 
+// GCC 12 warns "__Y may be used uninitialized" inside its own _mm512_max_ps: a false positive on
+// the self-initialised `__m512 __Y = __Y;` of _mm512_undefined_ps in avx512fintrin.h. Silenced
+// for this struct only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 /// 14 x 32: 28 accumulators of 16 floats (of 32 registers; 2 hold B, 1 the broadcast A). Per k:
 /// 2 loads of B, 14 broadcasts of A, 28 FMAs — 896 flops per 64 floats read from L1.
 /// Edge tiles need no scalar loop: AVX-512's masked loads/stores touch only the columns that exist.
@@ -339,6 +346,9 @@ struct Avx512Tile {
         if (act != Activation::none && act != Activation::relu) epilogue_rows(c, ldc, Rows, cols, nullptr, act);
     }
 };
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif
 
 #if TINYTORCH_GEMM_AVX512

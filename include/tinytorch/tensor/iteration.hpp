@@ -85,17 +85,25 @@ public:
     /// Rethrows the first exception a chunk threw, after every chunk has finished.
     template <typename F>
     void run(int64_t chunks, int helpers, F& chunk) {
+        // The template only makes a plain function pointer for F; everything else is compiled
+        // once (as a template, each parallel loop of the library re-instantiated it, thread
+        // start-up included — a second of compile time in every test file).
+        run_erased(chunks, helpers, &chunk, [](void* ctx, int64_t c) { (*static_cast<F*>(ctx))(c); });
+    }
+
+    /// run() with the chunk function as (context, function pointer).
+    void run_erased(int64_t chunks, int helpers, void* context, void (*invoke)(void*, int64_t)) {
         std::unique_lock<std::mutex> busy(job_mutex_, std::try_to_lock);
         if (!busy.owns_lock() || chunks >= kMaxChunks || in_forked_child_) {  // another thread's loop is running: go serial
-            for (int64_t c = 0; c < chunks; ++c) chunk(c);
+            for (int64_t c = 0; c < chunks; ++c) invoke(context, c);
             return;
         }
         while (static_cast<int>(workers_.size()) < helpers) {
             const int index = static_cast<int>(workers_.size());
             workers_.emplace_back([this, index] { worker_loop(index); });
         }
-        context_ = &chunk;
-        invoke_ = [](void* ctx, int64_t c) { (*static_cast<F*>(ctx))(c); };
+        context_ = context;
+        invoke_ = invoke;
         error_ = nullptr;
         done_.store(0, std::memory_order_relaxed);
         helpers_.store(helpers, std::memory_order_relaxed);
