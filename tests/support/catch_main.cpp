@@ -37,6 +37,7 @@
 #if defined(__linux__) || defined(__APPLE__)
 #include <execinfo.h>
 #include <pthread.h>
+#include <ucontext.h>
 #include <unistd.h>
 #define TINYTORCH_TEST_BACKTRACE 1
 #endif
@@ -110,9 +111,25 @@ void put_dec(int v) {
     put(buf);
 }
 
+#if defined(__linux__)
+const unsigned long image_base = reinterpret_cast<unsigned long>(&__executable_start);
+#else
+const unsigned long image_base = 0;
+#endif
+
+void put_frame(unsigned long address) {
+    put("tinytorch-frame: ");
+    put_hex(address >= image_base ? address - image_base : address);
+    put("\n");
+}
+
 // The current thread's stack as "tinytorch-frame: <offset>" lines (offsets from the start of
 // the program's image; ./tito adds the link-time address and asks addr2line for file:line).
-void print_frames() {
+// fault_pc, when known, is the instruction that faulted: it is printed first, before the unwinder
+// runs. A write that ran wild through the heap can have destroyed what backtrace() needs (it then
+// crashes inside this handler and the process dies mid-report); the faulting instruction, read
+// from the saved registers, is already out by then — and it is the line that did the damage.
+void print_frames(unsigned long fault_pc = 0) {
 #if defined(__linux__)
     char exe[4096];
     ssize_t len = ::readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -123,22 +140,26 @@ void print_frames() {
         put("\n");
     }
 #endif
+    // +1: ./tito looks up the byte before each address (return addresses point after the call)
+    if (fault_pc != 0) put_frame(fault_pc + 1);
 #ifdef TINYTORCH_TEST_SANITIZED
     __sanitizer_print_stack_trace();
 #else
     void* frames[64];
     int n = ::backtrace(frames, 64);
-#if defined(__linux__)
-    const unsigned long base = reinterpret_cast<unsigned long>(&__executable_start);
-#else
-    const unsigned long base = 0;
+    for (int i = 0; i < n; ++i) put_frame(reinterpret_cast<unsigned long>(frames[i]));
 #endif
-    for (int i = 0; i < n; ++i) {
-        unsigned long a = reinterpret_cast<unsigned long>(frames[i]);
-        put("tinytorch-frame: ");
-        put_hex(a >= base ? a - base : a);
-        put("\n");
-    }
+}
+
+// The program counter saved when the signal arrived (0 where this file does not know the layout).
+unsigned long faulting_pc(void* context) {
+#if defined(__linux__) && defined(__x86_64__)
+    return static_cast<unsigned long>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__linux__) && defined(__aarch64__)
+    return static_cast<unsigned long>(static_cast<ucontext_t*>(context)->uc_mcontext.pc);
+#else
+    (void)context;
+    return 0;
 #endif
 }
 
@@ -153,11 +174,13 @@ const char* signal_name(int sig) {
     }
 }
 
-extern "C" void on_fatal_signal(int sig) {
+extern "C" void on_fatal_signal(int sig, siginfo_t*, void* context) {
     put("\ntinytorch-crash: ");
     put(signal_name(sig));
     put("\n");
-    print_frames();
+    // (SIGABRT is raised by abort() inside the C library: there the saved PC is in the library and
+    // ./tito skips it; the unwound stack names the caller)
+    print_frames(faulting_pc(context));
     ::signal(sig, SIG_DFL);
     ::raise(sig);
 }
@@ -177,8 +200,8 @@ void install_crash_handlers() {
     ss.ss_size = sizeof(alt_stack);
     ::sigaltstack(&ss, nullptr);
     struct sigaction sa {};
-    sa.sa_handler = on_fatal_signal;
-    sa.sa_flags = SA_ONSTACK;
+    sa.sa_sigaction = on_fatal_signal;
+    sa.sa_flags = SA_ONSTACK | SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
 #ifndef TINYTORCH_TEST_SANITIZED  // the sanitizers report crashes better themselves
     for (int sig : {SIGSEGV, SIGFPE, SIGILL, SIGBUS, SIGABRT}) ::sigaction(sig, &sa, nullptr);

@@ -2,16 +2,17 @@
 
 # libopenblas-dev: the optional fast GEMM backend (TINYTORCH_USE_OPENBLAS, used when found; Eigen otherwise)
 # bubblewrap: the sandbox ./tito grade runs submissions in; python3: checks the grader's JSON (tests/tito)
-# clang, libomp-dev, ninja-build: how a student release builds (preset "student": clang++ -O0 compiles
-# a module's tests in half the time of g++, Ninja starts a second sooner than make; docs/student-guide.md)
-TITO_APT_PACKAGES="cmake g++ make git libeigen3-dev catch2 zlib1g-dev libopenblas-dev bubblewrap python3 clang libomp-dev ninja-build"
+# clang, libomp-dev, ninja-build, lld: how a student release builds (preset "student": clang++ -O0
+# compiles a module's tests in half the time of g++, Ninja starts a second sooner than make, lld
+# links in a third of ld's time; docs/student-guide.md)
+TITO_APT_PACKAGES="cmake g++ make git libeigen3-dev catch2 zlib1g-dev libopenblas-dev bubblewrap python3 clang libomp-dev ninja-build lld"
 
 usage_setup() {
     cat <<EOF
 usage: ./tito setup [--check]
 
 Installs the build tools and libraries (CMake >= 3.21, g++ >= 12, Eigen 3, Catch2, zlib,
-OpenBLAS for fast matrix products, clang and Ninja for fast student builds, bubblewrap for ./tito grade's
+OpenBLAS for fast matrix products, clang, Ninja and lld for fast student builds, bubblewrap for ./tito grade's
 sandbox, python3 for a test):
   * Debian/Ubuntu: the packages that are missing among
       $TITO_APT_PACKAGES
