@@ -1,6 +1,12 @@
 // tests/06_autograd/helpers.hpp — small helpers shared by module 06's test files.
 #pragma once
+#include <csignal>
+#include <exception>
+#include <functional>
 #include <vector>
+#if defined(__unix__) || defined(__APPLE__)
+#include <pthread.h>
+#endif
 
 #include "tinytorch/autograd/autograd.hpp"
 
@@ -24,4 +30,48 @@ inline Tensor leaf_away_from_zero(const Shape& shape, uint64_t seed) {
 }
 
 using Inputs = std::vector<Tensor>;
+
+/// Runs `body` on a thread whose stack is only `stack_bytes` (default 256 KB) and waits for it;
+/// rethrows what it threw. The "no recursion" tests use it: with 8 MB of stack a recursive
+/// backward needs a chain of ~100,000 nodes to overflow, which takes seconds at -O0; with 256 KB,
+/// 20,000 nodes overflow any recursion (13 bytes a frame would do). The thread gets an alternate
+/// signal stack too, so that an overflow there is still reported with its location
+/// (tests/support/catch_main.cpp). Run no CHECKs inside: return results and check them after.
+inline void on_small_stack(const std::function<void()>& body, size_t stack_bytes = 256 * 1024) {
+#if defined(__unix__) || defined(__APPLE__)
+    struct Job {
+        const std::function<void()>* body;
+        std::exception_ptr error;
+    } job{&body, nullptr};
+    auto run = [](void* arg) -> void* {
+        auto* j = static_cast<Job*>(arg);
+        static thread_local char signal_stack[64 * 1024];
+        stack_t ss{};
+        ss.ss_sp = signal_stack;
+        ss.ss_size = sizeof(signal_stack);
+        ::sigaltstack(&ss, nullptr);
+        try {
+            (*j->body)();
+        } catch (...) {
+            j->error = std::current_exception();
+        }
+        return nullptr;
+    };
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, stack_bytes);
+    pthread_t thread;
+    const int rc = pthread_create(&thread, &attr, run, &job);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        body();  // no thread to be had: run here, on the full stack
+        return;
+    }
+    pthread_join(thread, nullptr);
+    if (job.error) std::rethrow_exception(job.error);
+#else
+    (void)stack_bytes;
+    body();
+#endif
+}
 }  // namespace autograd_test
