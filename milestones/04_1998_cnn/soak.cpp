@@ -17,13 +17,9 @@
 using namespace tinytorch;
 
 int main(int argc, char** argv) {
-    milestone::Flags flags = milestone::parse_flags(argc, argv, "soak_04_cnn",
-        "soak_04_cnn: N training steps of the digits CNN, memory every 1000 steps, a weight checksum at the end\n"
-        "  --steps N (default 10000)  --threads T (default 1)  --batch B (default 32)",
-        {"steps", "threads", "batch"});
-    const int64_t steps = flags.get_int("steps", 10000, 1, 100000000);
-    const int64_t batch = flags.get_int("batch", 32, 1, 4096);
-    set_num_threads(static_cast<int>(flags.get_int("threads", 1, 1, 256)));
+    const soak::RunFlags flags = soak::parse_run_flags(
+        argc, argv, "soak_04_cnn", "N training steps of the digits CNN, memory every 1000 steps, a weight checksum at the end", 32);
+    const int64_t steps = flags.steps, batch = flags.batch;
     manual_seed(flags.seed);
     data::TensorDataset train = data::digits8x8(true);
     nn::Sequential net = milestone04::digits_cnn();

@@ -20,13 +20,9 @@
 using namespace tinytorch;
 
 int main(int argc, char** argv) {
-    milestone::Flags flags = milestone::parse_flags(argc, argv, "soak_05_gpt",
-        "soak_05_gpt: N training steps of the tinyplay char-GPT, memory every 1000 steps, a weight checksum at the end\n"
-        "  --steps N (default 10000)  --threads T (default 1)  --batch B (default 16)",
-        {"steps", "threads", "batch"});
-    const int64_t steps = flags.get_int("steps", 10000, 1, 100000000);
-    const int64_t B = flags.get_int("batch", 16, 1, 4096);
-    set_num_threads(static_cast<int>(flags.get_int("threads", 1, 1, 256)));
+    const soak::RunFlags flags = soak::parse_run_flags(
+        argc, argv, "soak_05_gpt", "N training steps of the tinyplay char-GPT, memory every 1000 steps, a weight checksum at the end", 16);
+    const int64_t steps = flags.steps, B = flags.batch;
     const std::string text = text::read_text_file(std::string(TINYTORCH_SOURCE_DIR) + "/datasets/tinyplay/input.txt");
     const text::CharTokenizer tok(text, /*add_unk=*/false);
     const std::vector<int64_t> ids = tok.encode(text);

@@ -10,9 +10,28 @@
 #include <string>
 #include <vector>
 
+#include "common/milestone.hpp"
 #include "tinytorch/tensor/tensor.hpp"
 
 namespace soak {
+
+/// The flags every soak program takes: --steps N (default 10000), --threads T (default 1, set
+/// here), --batch B (the program's default), and the milestone flags (--seed ...).
+struct RunFlags {
+    int64_t steps = 0, batch = 0;
+    uint64_t seed = 0;
+};
+inline RunFlags parse_run_flags(int argc, char** argv, const char* name, const char* what, int64_t default_batch) {
+    const std::string usage = std::string(name) + ": " + what + "\n  --steps N (default 10000)  --threads T (default 1)" +
+                              "  --batch B (default " + std::to_string(default_batch) + ")";
+    milestone::Flags flags = milestone::parse_flags(argc, argv, name, usage, {"steps", "threads", "batch"});
+    RunFlags run;
+    run.steps = flags.get_int("steps", 10000, 1, 100000000);
+    run.batch = flags.get_int("batch", default_batch, 1, 4096);
+    run.seed = flags.seed;
+    tinytorch::set_num_threads(static_cast<int>(flags.get_int("threads", 1, 1, 256)));
+    return run;
+}
 
 /// "VmRSS" (resident now) or "VmHWM" (peak resident) of this process, in MiB (-1 off Linux).
 inline double proc_status_mib(const char* key) {

@@ -42,13 +42,13 @@ inline void on_small_stack(const std::function<void()>& body, size_t stack_bytes
     struct Job {
         const std::function<void()>* body;
         std::exception_ptr error;
-    } job{&body, nullptr};
+        std::vector<char> signal_stack;  // on the heap: not part of the small stack under test
+    } job{&body, nullptr, std::vector<char>(64 * 1024)};
     auto run = [](void* arg) -> void* {
         auto* j = static_cast<Job*>(arg);
-        static thread_local char signal_stack[64 * 1024];
         stack_t ss{};
-        ss.ss_sp = signal_stack;
-        ss.ss_size = sizeof(signal_stack);
+        ss.ss_sp = j->signal_stack.data();
+        ss.ss_size = j->signal_stack.size();
         ::sigaltstack(&ss, nullptr);
         try {
             (*j->body)();
