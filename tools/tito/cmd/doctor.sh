@@ -161,7 +161,7 @@ run_doctor() {
     fi
     if [ -d "$d" ]; then
         local listing
-        listing=$(cd "$d" && ls -1 2>/dev/null | head -n 12 | tr '\n' ' ')
+        listing=$(cd "$d" && ls -1 2>/dev/null | sed -n '1,12p' | tr '\n' ' ')
         doctor_row "" "contains: ${listing:-nothing yet}"
     else
         doctor_meh "" "does not exist"

@@ -287,7 +287,7 @@ grade_macro_check() {
     [ -n "$cxx" ] || cxx=c++
     for t in "$ref" "$target"; do
         f="$bdir/tests/CMakeFiles/$t.dir/flags.make"
-        src=$(find "$bdir/tests/CMakeFiles/$t.dir" -name 'unity_*_cxx.cxx' 2>/dev/null | LC_ALL=C sort | head -n 1)
+        src=$(find "$bdir/tests/CMakeFiles/$t.dir" -name 'unity_*_cxx.cxx' 2>/dev/null | LC_ALL=C sort | sed -n 1p)
         [ -f "$f" ] && [ -n "$src" ] || return 0
         (
             local CXX_DEFINES CXX_INCLUDES CXX_FLAGS line pch=() opts opt
@@ -398,18 +398,18 @@ grade_submission() {
             [ "$mrc" -eq 1 ]; then
             grade_all_failed "$id" "$names" "not graded: the headers define macros named like identifiers the tests use (a macro could rewrite a test); remove them or give them other names:
 $(head -n 10 "$sdir/macros_$id.txt")" "$sdir"
-            say "   $id: refused, macros: $(awk '{ print $2 }' "$sdir/macros_$id.txt" | head -n 5 | tr '\n' ' ')"
+            say "   $id: refused, macros: $(awk '{ print $2 }' "$sdir/macros_$id.txt" | sed -n '1,5p' | tr '\n' ' ')"
         elif rc=0; grade_build "$bdir" "grade_${name}_$id" "$clog" 1 || rc=$?; [ "$rc" -ne 0 ]; then
             local why="did not compile"
             [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && why="compilation timed out after ${GRADE_CTIMEOUT}s"
             grade_all_failed "$id" "$names" "$why (compile_$id.log):
-$(print_build_errors "$clog" "$inc" 2>&1 | head -n 30)" "$sdir"
+$(print_build_errors "$clog" "$inc" 2>&1 | sed -n '1,30p')" "$sdir"
             say "   $id: $why"
         elif [ "$mrc" -ne 0 ] && ! grade_macro_check "$bdir" "grade_${name}_$id" "test_$id" "$sdir/macros_$id.txt"; then
             # (compiled, but could not be preprocessed before: checked again, refused unless clean)
             grade_all_failed "$id" "$names" "not graded: the headers define macros named like identifiers the tests use (a macro could rewrite a test); remove them or give them other names:
 $(head -n 10 "$sdir/macros_$id.txt")" "$sdir"
-            say "   $id: refused, macros: $(awk '{ print $2 }' "$sdir/macros_$id.txt" | head -n 5 | tr '\n' ' ')"
+            say "   $id: refused, macros: $(awk '{ print $2 }' "$sdir/macros_$id.txt" | sed -n '1,5p' | tr '\n' ' ')"
         else
             grade_run_tests "$id" "$names" "$sdir" "$bdir/grade/$name/test_$id"
         fi
@@ -472,7 +472,7 @@ grade_run_tests() {
             msg=$(printf '%s\n\n%s' "$detail" "$(head -n 60 "$outf" | cut -c1-300)" | json_escape_stream)
         fi
         printf '%s\t%s\t%s\t%s\n' "$id" "$test" "$status" "$msg" >>"$sdir/tests.tsv"
-        printf '%s\t%s\t%s\n' "$test" "$status" "$(printf '%s' "$detail" | head -n 1)" >>"$junit_rows"
+        printf '%s\t%s\t%s\n' "$test" "$status" "${detail%%$'\n'*}" >>"$junit_rows"
     done <"$names"
     rm -f "$outf" "$rec"
     grade_junit "$id" "$junit_rows" >"$sdir/$id.junit.xml"
@@ -485,7 +485,7 @@ grade_first_failure() {
         /NotImplemented: / { s = $0; sub(/.*NotImplemented: /, "", s); print "TODO: " s; found = 1; exit }
         /FAILED:$/ || /: FAILED:/ { print; n = 3; found = 1; next }
         n > 0 { if ($0 ~ /^=+$/ || $0 == "") { if (found) exit } else { print; n-- } ; if (n == 0) exit }
-        END { if (!found) print "failed (see the output)" }' "$1" | head -n 5 | cut -c1-300
+        END { if (!found) print "failed (see the output)" }' "$1" | sed -n '1,5p' | cut -c1-300
 }
 
 # grade_junit MODULE ROWS — JUnit XML from "name<TAB>passed|failed<TAB>message" rows.
@@ -508,7 +508,8 @@ grade_junit() {
 grade_all_failed() {
     local id=$1 names=$2 msg=$3 sdir=$4 emsg first
     emsg=$(printf '%s' "$msg" | json_escape_stream)
-    first=$(printf '%s\n' "$msg" | head -n 1 | tr '\t' ' ')
+    first=${msg%%$'\n'*}
+    first=${first//$'\t'/ }
     # (through the environment: awk -v would turn the JSON escapes such as \n back into newlines)
     GRADE_M=$id GRADE_E=$emsg GRADE_F=$first awk '
         BEGIN { m = ENVIRON["GRADE_M"]; e = ENVIRON["GRADE_E"]; f = ENVIRON["GRADE_F"] }

@@ -52,7 +52,7 @@ module_states() {
         kept="$(results_dir)/$id.tsv"
         if [ -n "$exe" ] && [ -f "$kept" ] && [ "$(head -n 1 "$kept")" = "# program $(program_stamp "$exe")" ] &&
             [ -z "$(find "$TITO_ROOT/include" "$TITO_ROOT/tests" "$TITO_ROOT/CMakeLists.txt" "$TITO_ROOT/CMakePresets.json" \
-                    "$TITO_ROOT/modules/modules.tsv" -newer "$exe" -print 2>/dev/null | head -n 1)" ]; then
+                    "$TITO_ROOT/modules/modules.tsv" -newer "$exe" -print -quit 2>/dev/null)" ]; then
             summarize_kept "$id" cached >>"$outfile"
             continue
         fi
