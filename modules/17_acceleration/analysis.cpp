@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
         row("fused_gelu (erf, one loop)", fused);
         row("fused_gelu (tanh, one loop)", fused_t);
         row("unfused_gelu (tanh, 7 tensor ops)", unfused);
-        row("module 02 gelu (erf: std::erf per element)", m02);
+        row("module 02 gelu (erf: one Eigen expression)", m02);
         row("module 02 gelu (tanh: Eigen SIMD tanh, 3 passes)", m02t);
     }
     {

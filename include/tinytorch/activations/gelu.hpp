@@ -1,8 +1,7 @@
 // include/tinytorch/activations/gelu.hpp
 // Module 02 · Activations — lesson: modules/02_activations/README.md §4
 #pragma once
-#include <Eigen/Core>
-#include <unsupported/Eigen/SpecialFunctions>  // Eigen's vectorised erf
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <cmath>
 #include <string>
 #include <string_view>

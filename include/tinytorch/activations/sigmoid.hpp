@@ -1,7 +1,7 @@
 // include/tinytorch/activations/sigmoid.hpp
 // Module 02 · Activations — lesson: modules/02_activations/README.md §2
 #pragma once
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <cmath>
 #include <string>
 

@@ -7,7 +7,7 @@
 //                  serves log_softmax (log_softmax.hpp); module 04's cross-entropy repeats its
 //                  row loop (max, exp, sum) to get the loss in the same pass.
 #pragma once
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <algorithm>
 #include <cmath>
 #include <string>

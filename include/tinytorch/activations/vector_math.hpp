@@ -12,7 +12,7 @@
 // (modules/02_activations/analysis.cpp measures both). A kernel that works on a block can also
 // mix passes (negate, exp, divide) while the block is still in L1 cache.
 #pragma once
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -40,7 +40,7 @@ template <typename PacketOp>
 inline void map_packets(const float* in, float* out, int64_t n, PacketOp op) {
     namespace ei = Eigen::internal;
     using Packet = ei::packet_traits<float>::type;
-    constexpr int64_t W = ei::unpacket_traits<Packet>::size;
+    constexpr int64_t W = ei::packet_traits<float>::size;  // floats per packet
     int64_t i = 0;
     for (; i + W <= n; i += W) ei::pstoreu(out + i, op(ei::ploadu<Packet>(in + i)));
     if (i < n) {

@@ -14,7 +14,7 @@
 // project's GEMM backend) on [rows, E] × [E, cols] panels read in place from the inputs.
 // Fully masked rows: m stays −inf, l = 0 -> output 0, lse = −inf, gradient 0 (never NaN).
 #pragma once
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <algorithm>
 #include <cmath>
 #include <cstring>

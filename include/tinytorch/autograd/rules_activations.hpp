@@ -6,8 +6,7 @@
 // module 01 alone — not module 02's headers. Most rules use the *saved output*: the
 // derivative of sigmoid, tanh, softmax is cheapest written in terms of what forward computed.
 #pragma once
-#include <Eigen/Core>
-#include <unsupported/Eigen/SpecialFunctions>  // Eigen's vectorised erf
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <algorithm>
 #include <cmath>
 #include <vector>

@@ -15,7 +15,7 @@
 //     dβ = Σ g,  dγ = Σ g·x̂,  dx = γ/σ · (g − Σg/M − x̂ · Σ(g·x̂)/M)
 // and in eval mode (μ, σ constants): dx = γ/σ · g.
 #pragma once
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <cmath>
 #include <string>
 #include <vector>

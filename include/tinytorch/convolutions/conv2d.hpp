@@ -11,7 +11,7 @@
 // conv2d records the node "conv2d" (inputs: input, weight, bias; ints: sh, sw, ph, pw, dh, dw,
 // groups); this module registers its backward rule below (module 06 came first).
 #pragma once
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <algorithm>
 #include <mutex>
 #include <vector>

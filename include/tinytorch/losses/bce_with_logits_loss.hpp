@@ -1,7 +1,7 @@
 // include/tinytorch/losses/bce_with_logits_loss.hpp
 // Module 04 · Losses — lesson: modules/04_losses/README.md §6
 #pragma once
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <algorithm>
 #include <cmath>
 #include <string>

@@ -6,7 +6,7 @@
 // cross_entropy       — one fused pass per row: log-sum-exp, the target's logit and (with label
 //                       smoothing) the row sum; one node that saves the softmax for backward.
 #pragma once
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <cmath>
 #include <string>
 #include <vector>

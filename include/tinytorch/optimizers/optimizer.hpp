@@ -10,7 +10,7 @@
 //   optim::Adam opt(model.parameters(), optim::AdamOptions(1e-3).weight_decay(1e-4));
 //   for (...) { opt.zero_grad(); loss = ...; loss.backward(); opt.step(); }
 #pragma once
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <algorithm>
 #include <charconv>
 #include <cmath>

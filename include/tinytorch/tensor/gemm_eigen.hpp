@@ -7,7 +7,7 @@
 // compile it once (tests/support/gemm_eigen.cpp, with TINYTORCH_PREBUILT_EIGEN_GEMM defined)
 // instead of in every test file, which shortens the edit -> test cycle.
 #pragma once
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <algorithm>
 #include <cstdint>
 

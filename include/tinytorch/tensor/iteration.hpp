@@ -130,7 +130,7 @@ private:
     static WorkerPool*& current() {
         static WorkerPool* pool = [] {
             ::pthread_atfork(nullptr, nullptr, [] {
-                static WorkerPool* retired = nullptr;
+                [[maybe_unused]] static WorkerPool* retired = nullptr;
                 retired = current();
                 current() = new WorkerPool;
                 current()->in_forked_child_ = true;

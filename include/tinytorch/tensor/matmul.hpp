@@ -5,7 +5,7 @@
 // shapes: [..., M, K] @ [..., K, N] -> [broadcast(...), M, N]; a 1-D operand is treated as a
 // row (left) or column (right) vector and its dim is dropped from the result, as in NumPy.
 #pragma once
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <algorithm>
 #include <string>
 

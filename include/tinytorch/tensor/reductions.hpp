@@ -5,7 +5,7 @@
 // [2, 1, 4] with keepdim. The trick used here: permute the reduced dims to the end and make
 // the tensor contiguous; then every output element is the fold of one contiguous row.
 #pragma once
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <algorithm>
 #include <cmath>
 #include <limits>

@@ -17,7 +17,7 @@
 //     dγ = Σ_rows g·x̂,   dβ = Σ_rows g
 // The original TinyTorch computed μ and σ outside the graph, so its dx was simply wrong.
 #pragma once
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen, with GCC 12's false AVX-512 warning silenced
 #include <algorithm>
 #include <cmath>
 #include <string>
