@@ -52,7 +52,7 @@ run_doctor() {
     fi
     if [ -n "$cxx" ] && command -v "$cxx" >/dev/null 2>&1; then
         local line major
-        line=$("$cxx" --version 2>/dev/null | head -n 1)
+        line=$("$cxx" --version 2>/dev/null | sed -n 1p)
         v=$("$cxx" -dumpfullversion 2>/dev/null || "$cxx" -dumpversion 2>/dev/null || echo "?")
         major=${v%%.*}
         case "$line" in
@@ -66,12 +66,12 @@ run_doctor() {
     fi
     # the student preset's compiler (CMakeLists.txt: TINYTORCH_PREFER_CLANG)
     if command -v clang++ >/dev/null 2>&1; then
-        doctor_ok "student builds" "$(clang++ --version 2>/dev/null | head -n 1) — the preset 'student' compiles tests with it at -O0"
+        doctor_ok "student builds" "$(clang++ --version 2>/dev/null | sed -n 1p) — the preset 'student' compiles tests with it at -O0"
     else
         doctor_meh "student builds" "clang++ not found: a student release builds with g++ -Og, about twice as slow per edit (./tito setup installs clang)"
     fi
     if command -v make >/dev/null 2>&1 || command -v ninja >/dev/null 2>&1; then
-        doctor_ok "build tool" "$(command -v ninja >/dev/null 2>&1 && echo "ninja $(ninja --version), ")$(make --version 2>/dev/null | head -n 1)"
+        doctor_ok "build tool" "$(command -v ninja >/dev/null 2>&1 && echo "ninja $(ninja --version), ")$(make --version 2>/dev/null | sed -n 1p)"
     else
         doctor_bad "build tool" "neither make nor ninja found"
     fi

@@ -29,7 +29,7 @@ EOF
 apt_missing() {
     local p
     for p in $TITO_APT_PACKAGES; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || printf '%s ' "$p"
+        [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = 'install ok installed' ] || printf '%s ' "$p"
     done
 }
 
