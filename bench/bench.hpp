@@ -21,7 +21,7 @@ struct Workload {
     double items = 0;
     /// Generation workloads whose output both sides must agree on: runs one step and returns the
     /// token ids it produced (empty function: nothing to compare).
-    std::function<std::vector<int64_t>()> tokens;
+    std::function<std::vector<int64_t>()> tokens = {};
 };
 
 /// The workloads every framework side implements (same shapes, optimizers, batch sizes).

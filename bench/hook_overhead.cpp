@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
         return 0;
     }
 #if !TINYTORCH_PROFILER_HOOKS
+    (void)rounds;  // (only the hooks-on build runs rounds)
     std::fprintf(stderr, "this is the hooks-off build; run tinytorch_hook_overhead (it starts this one)\n");
     return 2;
 #else

@@ -9,7 +9,7 @@
 //   4. a view vs a copy: transpose / reshape / select cost nanoseconds, contiguous / clone cost
 //      time proportional to the bytes they move.
 // Build and run:  cmake --build build/dev --target analysis_01_tensor && build/dev/bin/analysis_01_tensor
-#include <Eigen/Core>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen (its GEMM is one of the contenders)
 #include <algorithm>
 #include <cstdio>
 #include <functional>

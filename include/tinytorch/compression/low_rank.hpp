@@ -17,8 +17,7 @@
 // of compile time to every file that includes this header. Jacobi is exact and fast enough for
 // the Linear layers of this course, up to about 1000 x 1000.)
 #pragma once
-#include <Eigen/Dense>
-#include <Eigen/SVD>
+#include "tinytorch/tensor/eigen.hpp"  // Eigen's JacobiSVD (Eigen/Dense), GCC 12's false warning silenced
 #include <cmath>
 #include <memory>
 #include <string>

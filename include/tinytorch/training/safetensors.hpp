@@ -464,7 +464,10 @@ inline void save_safetensors(const std::string& path, const StateDict& tensors, 
         if (!first) header += ",";
         first = false;
         header += "\"" + detail::json_escape(name) + "\":{\"dtype\":\"" + dtype + "\",\"shape\":[";
-        for (int64_t d = 0; d < t.dim(); ++d) header += (d ? "," : "") + std::to_string(t.size(d));
+        for (int64_t d = 0; d < t.dim(); ++d) {
+            if (d) header += ',';  // (not `(d ? "," : "") + to_string(..)`: GCC 12 -O3 warns -Wrestrict on that, falsely)
+            header += std::to_string(t.size(d));
+        }
         const uint64_t bytes = data.back().size();
         header += "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + bytes) + "]}";
         offset += bytes;
@@ -605,7 +608,10 @@ inline void save_safetensors_raw(const std::string& path, const RawTensors& tens
                                  shape_str(raw.shape), " of ", raw.dtype, " needs ", expected,
                                  "; hint: numel x the dtype's size"));
         std::string shape;
-        for (int64_t d : raw.shape) shape += (shape.empty() ? "" : ",") + std::to_string(d);
+        for (int64_t d : raw.shape) {
+            if (!shape.empty()) shape += ',';
+            shape += std::to_string(d);
+        }
         fields.push_back("\"" + detail::json_escape(name) + "\":{\"dtype\":\"" + raw.dtype + "\",\"shape\":[" + shape +
                          "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + expected) + "]}");
         offset += expected;
