@@ -162,7 +162,7 @@ release_file_list() {
                 n=$(git -C "$src" ls-files --others --exclude-standard | grep -cvE '^(build|tests/release|tests/hidden)/' || true)
                 if [ "$n" -gt 0 ]; then
                     warn "$n file(s) not tracked by git were left out (git add them, or pass --include-untracked):"
-                    git -C "$src" ls-files --others --exclude-standard | grep -vE '^(build|tests/release|tests/hidden)/' | sed -n '1,5p' | sed 's/^/  /' >&2
+                    git -C "$src" ls-files --others --exclude-standard | grep -vE '^(build|tests/release|tests/hidden)/' | sed -n '1,5s/^/  /p' >&2
                 fi
             fi
         else
@@ -345,7 +345,7 @@ verify_release() {
     if grep -rnE --include='*.hpp' --include='*.h' --include='*.cpp' --include='*.cc' --exclude-dir=build --exclude-dir=.git \
         '^[[:space:]]*//[[:space:]]*(BEGIN|END) SOLUTION' "$dest" >"$work/markers" 2>/dev/null; then
         err "solution markers left in the release:"
-        sed "s|^$dest/|  |" "$work/markers" | sed -n '1,20p' >&2
+        sed -n "1,20{s|^$dest/|  |;p}" "$work/markers" >&2
         status=1
     fi
     return "$status"
